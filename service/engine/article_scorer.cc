@@ -1,0 +1,456 @@
+#include "service/engine/article_scorer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/container/flat_hash_set.h"
+
+namespace dyadtone {
+namespace {
+
+constexpr uint32_t kNegationWindow = 4;
+constexpr uint32_t kIntensifierWindow = 2;
+constexpr uint32_t kHedgeWindow = 4;
+constexpr double kNegationFactor = -0.75;
+constexpr int kMaxTitleChain = 8;
+constexpr int kMaxNameTokens = 4;
+constexpr int kContextSentences = 2;   // how far a speaker carries over
+
+bool IsPunct(absl::string_view w) {
+  return w == ";" || w == ":" || w == "--" || w == "(" || w == ")" ||
+         w == "[" || w == "]";
+}
+
+bool IsWarm(QuadClass c) {
+  return c == QuadClass::kVerbalCooperation ||
+         c == QuadClass::kMaterialCooperation;
+}
+
+// A negated signal changes sides within its kind: verbal stays verbal.
+QuadClass Flip(QuadClass c) {
+  switch (c) {
+    case QuadClass::kVerbalCooperation: return QuadClass::kVerbalConflict;
+    case QuadClass::kMaterialCooperation: return QuadClass::kMaterialConflict;
+    case QuadClass::kVerbalConflict: return QuadClass::kVerbalCooperation;
+    case QuadClass::kMaterialConflict: return QuadClass::kMaterialCooperation;
+    case QuadClass::kNeutral: return QuadClass::kNeutral;
+  }
+  return c;
+}
+
+
+}  // namespace
+
+ArticleScorer::ArticleScorer(const CompiledModel& model, ScoringWorkspace* ws,
+                             const std::optional<absl::CivilDay>& date)
+    : model_(model), ws_(*ws), text_(ws->text), date_(date) {}
+
+const std::string& ArticleScorer::Code(int actor) const {
+  return model_.gazetteer().actors[actor].code;
+}
+
+bool ArticleScorer::IsStrong(const Mention& m) const {
+  return !m.locative && m.kind != AliasKind::kPeople;
+}
+
+void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
+                        ArticleResult* result) {
+  model_.FindMentions(text_, date_, &ws_.mentions);
+  IndexTokens();
+  LearnPersonNames();
+  IndexTokens();
+  model_.FindModifiers(text_, &ws_.modifiers);
+  MarkClauses();
+  model_.FindSignals(text_, &ws_.signals);
+  CountCoMentions();
+
+  const auto& signals = model_.lexicon().signals;
+  std::vector<std::pair<size_t, size_t>> pending;  // (signal, evidence)
+  for (size_t i = 0; i < ws_.signals.size(); ++i) {
+    const SignalMatch& m = ws_.signals[i];
+    const SignalEntry& entry = signals[m.entry];
+    if (entry.quad == QuadClass::kNeutral) continue;
+    Evidence ev;
+    ev.lexicon_line = entry.line;
+    ev.pattern = entry.pattern;
+    ev.entry_class = entry.quad;
+    ev.weight = entry.weight;
+    const Token& first = text_.tokens[m.first_token];
+    const Token& last = text_.tokens[m.end_token - 1];
+    ev.span = {first.begin, last.end};
+    ev.text = std::string(text_.text.substr(first.begin, last.end - first.begin));
+    ev.sentence = static_cast<int>(first.sentence);
+    const Sentence& s = text_.sentences[first.sentence];
+    ev.sentence_span = {text_.tokens[s.first_token].begin,
+                        text_.tokens[s.end_token - 1].end};
+    ApplyModifiers(m, &ev);
+    bool is_pending = false;
+    result->evidence.push_back(std::move(ev));
+    evidence_count_ = static_cast<int>(result->evidence.size());
+    AttributeExplicit(m, &result->evidence.back(), &is_pending);
+    if (is_pending) pending.push_back({i, result->evidence.size() - 1});
+  }
+  ChooseMainDyad();
+  for (const auto& [signal, evidence] : pending) {
+    evidence_count_ = static_cast<int>(evidence) + 1;
+    AttributeImplicit(ws_.signals[signal], &result->evidence[evidence]);
+  }
+  Aggregate(extra_dyads, result);
+}
+
+// token -> mention, token -> modifier, sentence -> first mention.
+void ArticleScorer::IndexTokens() {
+  const size_t n = text_.tokens.size();
+  ws_.mention_at.assign(n, -1);
+  for (size_t i = 0; i < ws_.mentions.size(); ++i) {
+    const Mention& m = ws_.mentions[i];
+    for (uint32_t t = m.first_token; t < m.end_token; ++t) {
+      ws_.mention_at[t] = static_cast<int32_t>(i);
+    }
+  }
+  ws_.sentence_mentions.assign(text_.sentences.size() + 1,
+                               static_cast<uint32_t>(ws_.mentions.size()));
+  for (size_t i = ws_.mentions.size(); i-- > 0;) {
+    ws_.sentence_mentions[text_.tokens[ws_.mentions[i].first_token].sentence] =
+        static_cast<uint32_t>(i);
+  }
+  // Sentences without mentions point at the next sentence's first one.
+  for (size_t s = text_.sentences.size(); s-- > 0;) {
+    ws_.sentence_mentions[s] =
+        std::min(ws_.sentence_mentions[s], ws_.sentence_mentions[s + 1]);
+  }
+}
+
+// "Pakistan Foreign Minister Shah Mehmood Qureshi" teaches that, in this
+// article, "Qureshi" is Pakistan. Only a name after an actor and a title.
+void ArticleScorer::LearnPersonNames() {
+  const auto& tokens = text_.tokens;
+  absl::flat_hash_map<absl::string_view, int> learnt;  // surname -> actor
+  absl::flat_hash_set<uint32_t> sites;                // tokens already named
+  for (const Mention& m : ws_.mentions) {
+    if (m.kind == AliasKind::kPeople || m.kind == AliasKind::kPerson) continue;
+    const uint32_t end = text_.sentences[tokens[m.first_token].sentence].end_token;
+    uint32_t j = m.end_token;
+    int titles = 0;
+    for (int steps = 0; j < end && steps < kMaxTitleChain; ++steps) {
+      const absl::string_view w = text_.Norm(tokens[j]);
+      if (w == "'s" || w == "'") {
+        ++j;
+      } else if (model_.IsTitle(tokens[j].word)) {
+        ++titles, ++j;
+      } else if (titles > 0 && (w == "of" || w == "for" || w == "the" ||
+                                w == "and")) {
+        ++j;
+      } else if (titles > 0 && ws_.mention_at[j] >= 0 && j > 0 &&
+                 (text_.Norm(tokens[j - 1]) == "to" ||
+                  text_.Norm(tokens[j - 1]) == "the")) {
+        j = ws_.mentions[ws_.mention_at[j]].end_token;  // "ambassador to X"
+      } else {
+        break;
+      }
+    }
+    if (titles == 0) continue;
+    uint32_t k = j;
+    while (k < end && k - j < kMaxNameTokens && ws_.mention_at[k] < 0 &&
+           tokens[k].Has(kWordToken) && tokens[k].Has(kCapitalized) &&
+           !model_.IsTitle(tokens[k].word)) {
+      ++k;
+    }
+    if (k == j || tokens[k - 1].Has(kInitial)) continue;
+    for (uint32_t t = j; t < k; ++t) sites.insert(t);
+    const auto [it, inserted] = learnt.emplace(text_.Norm(tokens[k - 1]), m.actor);
+    if (!inserted && it->second != m.actor) it->second = -1;  // ambiguous
+  }
+  if (learnt.empty()) return;
+  bool added = false;
+  for (uint32_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (ws_.mention_at[i] >= 0 || !t.Has(kCapitalized) || sites.contains(i)) {
+      continue;
+    }
+    const auto it = learnt.find(text_.Norm(t));
+    if (it == learnt.end() || it->second < 0) continue;
+    Mention m;
+    m.first_token = i;
+    m.end_token = i + 1;
+    m.actor = it->second;
+    m.kind = AliasKind::kPerson;
+    ws_.mentions.push_back(m);
+    added = true;
+  }
+  if (added) {
+    std::sort(ws_.mentions.begin(), ws_.mentions.end(),
+              [](const Mention& a, const Mention& b) {
+                return a.first_token < b.first_token;
+              });
+  }
+}
+
+void ArticleScorer::MarkClauses() {
+  const auto& tokens = text_.tokens;
+  ws_.modifier_at.assign(tokens.size(), -1);
+  for (size_t i = 0; i < ws_.modifiers.size(); ++i) {
+    ws_.modifier_at[ws_.modifiers[i].first_token] = static_cast<int32_t>(i);
+  }
+  auto opens_clause = [&](uint32_t t) {
+    const int32_t mod = ws_.modifier_at[t];
+    if (mod < 0) return false;
+    const ModifierKind k = ws_.modifiers[mod].kind;
+    return k == ModifierKind::kClauseOpener || k == ModifierKind::kContrast;
+  };
+  ws_.clause.assign(tokens.size(), 0);
+  uint32_t clause = 0;
+  bool subordinate = false;  // the clause began with an opener
+  for (uint32_t i = 0; i < tokens.size(); ++i) {
+    const absl::string_view w = text_.Norm(tokens[i]);
+    if (tokens[i].Has(kSentenceStart)) subordinate = false;
+    const bool opener = opens_clause(i);
+    bool boundary = tokens[i].Has(kSentenceStart) || IsPunct(w) ||
+                    (i > 0 && opener && text_.Norm(tokens[i - 1]) != ",");
+    if (w == "," && i + 1 < tokens.size()) {
+      const absl::string_view next = text_.Norm(tokens[i + 1]);
+      // "Although X, Y": the comma closes the subordinate clause.
+      boundary = boundary || subordinate || next == "and" || next == "but" ||
+                 next == "or" || opens_clause(i + 1);
+      subordinate = false;
+    }
+    if (opener) subordinate = true;
+    if (boundary && i > 0) ++clause;
+    ws_.clause[i] = clause;
+  }
+}
+
+// Is there a modifier of `kind` starting in tokens [from, to) within
+// `clause`? Returns the nearest (last) one.
+bool ArticleScorer::InWindow(uint32_t from, uint32_t to, uint32_t clause,
+                             ModifierKind kind, int* found) const {
+  bool any = false;
+  for (uint32_t t = from; t < to; ++t) {
+    const int32_t mod = ws_.modifier_at[t];
+    if (mod < 0 || ws_.modifiers[mod].kind != kind) continue;
+    if (ws_.clause[t] != clause) continue;
+    *found = mod;
+    any = true;
+  }
+  return any;
+}
+
+void ArticleScorer::ApplyModifiers(const SignalMatch& m, Evidence* ev) const {
+  const auto& tokens = text_.tokens;
+  const auto& lex = model_.lexicon();
+  const uint32_t start = m.first_token;
+  const uint32_t clause = ws_.clause[start];
+  const Sentence& s = text_.sentences[tokens[start].sentence];
+  double factor = 1;
+  auto add = [&](ModifierType type, int mod, double f) {
+    const ModifierMatch& mm = ws_.modifiers[mod];
+    AppliedModifier am;
+    am.type = type;
+    am.span = {tokens[mm.first_token].begin, tokens[mm.end_token - 1].end};
+    am.text = std::string(
+        text_.text.substr(am.span.begin, am.span.end - am.span.begin));
+    am.factor = f;
+    ev->modifiers.push_back(std::move(am));
+    factor *= f;
+  };
+  auto window_start = [&](uint32_t w) {
+    return start >= s.first_token + w ? start - w : s.first_token;
+  };
+  int mod;
+  if (InWindow(window_start(kNegationWindow), start, clause,
+               ModifierKind::kNegator, &mod) &&
+      ws_.modifiers[mod].end_token <= start) {
+    add(ModifierType::kNegation, mod, kNegationFactor);
+  }
+  // An intensifier just before the signal or inside its gaps.
+  if (InWindow(window_start(kIntensifierWindow), m.end_token, clause,
+               ModifierKind::kIntensifier, &mod) ||
+      InWindow(start, m.end_token, ws_.clause[m.end_token - 1],
+               ModifierKind::kIntensifier, &mod)) {
+    add(ModifierType::kIntensifier, mod,
+        lex.intensifiers[ws_.modifiers[mod].index].factor);
+  }
+  if (InWindow(window_start(kHedgeWindow), start, clause, ModifierKind::kHedge,
+               &mod)) {
+    add(ModifierType::kHedge, mod, lex.hedges[ws_.modifiers[mod].index].factor);
+  }
+  for (uint32_t t = s.first_token; t < s.end_token; ++t) {
+    const int32_t c = ws_.modifier_at[t];
+    if (c < 0 || ws_.modifiers[c].kind != ModifierKind::kContrast) continue;
+    const Contrast& con = lex.contrasts[ws_.modifiers[c].index];
+    double f;
+    if (con.clause) {
+      f = ws_.clause[t] == clause ? con.first : con.after;
+    } else {
+      f = start < t ? con.first : con.after;
+    }
+    if (f != 1) add(ModifierType::kContrast, c, f);
+  }
+  ev->contribution = ev->weight * factor;
+  ev->effective_class = factor < 0 ? Flip(ev->entry_class) : ev->entry_class;
+}
+
+bool ArticleScorer::SentenceHas(uint32_t sentence, ModifierKind kind) const {
+  const Sentence& s = text_.sentences[sentence];
+  for (uint32_t t = s.first_token; t < s.end_token; ++t) {
+    const int32_t mod = ws_.modifier_at[t];
+    if (mod >= 0 && ws_.modifiers[mod].kind == kind && ws_.mention_at[t] < 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
+                                            uint32_t end_mention,
+                                            const SignalMatch& m,
+                                            int anchor) const {
+  // Places and populations act only when nobody else does.
+  absl::flat_hash_set<int> strong;
+  for (uint32_t i = first_mention; i < end_mention; ++i) {
+    if (IsStrong(ws_.mentions[i])) strong.insert(ws_.mentions[i].actor);
+  }
+  const bool strong_only =
+      strong.size() >= 2 && (anchor < 0 || strong.contains(anchor));
+  std::vector<const Mention*> before, after;
+  for (uint32_t i = first_mention; i < end_mention; ++i) {
+    const Mention& mm = ws_.mentions[i];
+    if (strong_only && !IsStrong(mm)) continue;
+    (mm.end_token <= m.first_token ? before : after).push_back(&mm);
+  }
+  auto first_other = [](const std::vector<const Mention*>& v, int actor) {
+    for (const Mention* x : v) {
+      if (x->actor != actor) return x->actor;
+    }
+    return -1;
+  };
+  auto last_other = [](const std::vector<const Mention*>& v, int actor) {
+    for (auto it = v.rbegin(); it != v.rend(); ++it) {
+      if ((*it)->actor != actor) return (*it)->actor;
+    }
+    return -1;
+  };
+  Pair p;
+  if (anchor >= 0) {
+    const bool anchor_before =
+        std::any_of(before.begin(), before.end(),
+                    [&](const Mention* x) { return x->actor == anchor; });
+    if (anchor_before) {
+      p.source = anchor;
+      p.target = first_other(after, anchor);
+      if (p.target < 0) p.target = last_other(before, anchor);
+    } else {
+      p.target = anchor;
+      p.source = first_other(before, anchor);
+      if (p.source < 0) p.source = first_other(after, anchor);
+    }
+  } else if (!before.empty()) {
+    p.source = before.front()->actor;
+    p.target = first_other(after, p.source);
+    if (p.target < 0) p.target = last_other(before, p.source);
+  } else if (!after.empty()) {
+    p.source = after.front()->actor;
+    p.target = first_other(after, p.source);
+  }
+  if (p.source < 0 || p.target < 0) return Pair();
+  // Passive voice: "criticised by the United States".
+  for (const Mention* x : after) {
+    if (x->actor != p.target) continue;
+    uint32_t b = x->first_token;
+    if (b > 0 && text_.Norm(text_.tokens[b - 1]) == "the") --b;
+    if (b > 0 && text_.Norm(text_.tokens[b - 1]) == "by") {
+      std::swap(p.source, p.target);
+    }
+    break;
+  }
+  return p;
+}
+
+void ArticleScorer::AttributeExplicit(const SignalMatch& m, Evidence* ev,
+                                      bool* pending) {
+  const uint32_t sentence = text_.tokens[m.first_token].sentence;
+  const uint32_t first = ws_.sentence_mentions[sentence];
+  const uint32_t end = ws_.sentence_mentions[sentence + 1];
+  const uint32_t clause = ws_.clause[m.first_token];
+  // The clause's mentions.
+  uint32_t cf = end, ce = end;
+  absl::flat_hash_set<int> sentence_actors, clause_actors;
+  for (uint32_t i = first; i < end; ++i) {
+    const Mention& mm = ws_.mentions[i];
+    sentence_actors.insert(mm.actor);
+    if (ws_.clause[mm.first_token] == clause) {
+      if (cf == end) cf = i;
+      ce = i + 1;
+      clause_actors.insert(mm.actor);
+    }
+  }
+  Pair p;
+  Attribution how = Attribution::kNone;
+  if (clause_actors.size() >= 2) {
+    p = PickPair(cf, ce, m, -1);
+    how = Attribution::kClause;
+  }
+  if (p.source < 0 && sentence_actors.size() >= 2) {
+    const int anchor =
+        clause_actors.size() == 1 ? *clause_actors.begin() : -1;
+    p = PickPair(first, end, m, anchor);
+    how = Attribution::kSentence;
+  }
+  if (p.source < 0) {
+    *pending = true;
+    return;
+  }
+  SetDyad(p.source, p.target, p, how, ev, true, evidence_count_ - 1);
+}
+
+void ArticleScorer::AttributeImplicit(const SignalMatch& m, Evidence* ev) {
+  if (main_a_ < 0) return;
+  const uint32_t sentence = text_.tokens[m.first_token].sentence;
+  const uint32_t first = ws_.sentence_mentions[sentence];
+  const uint32_t end = ws_.sentence_mentions[sentence + 1];
+  const bool marker = SentenceHas(sentence, ModifierKind::kDyadMarker);
+  const bool cue = SentenceHas(sentence, ModifierKind::kSpeakerCue);
+  if (first < end) {
+    // One actor named (two would have been explicit).
+    const int x = ws_.mentions[first].actor;
+    if (x != main_a_ && x != main_b_) return;
+    const int other = x == main_a_ ? main_b_ : main_a_;
+    bool acts_before = false;
+    for (uint32_t i = first; i < end; ++i) {
+      const Mention& mm = ws_.mentions[i];
+      if (IsStrong(mm) && mm.end_token <= m.first_token) acts_before = true;
+    }
+    if (!acts_before && !cue && !marker) return;
+    Pair p;
+    p.source = acts_before ? x : other;
+    p.target = acts_before ? other : x;
+    SetDyad(x, other, p,
+            marker ? Attribution::kMainDyadMarker
+                   : Attribution::kMainDyadSpeaker,
+            ev, false, evidence_count_ - 1);
+    return;
+  }
+  if (marker) {
+    SetDyad(main_a_, main_b_, Pair(), Attribution::kMainDyadMarker, ev, false,
+            evidence_count_ - 1);
+    return;
+  }
+  if (!cue) return;
+  // A speaker of the main dyad carries over from the sentences before.
+  for (int back = 1; back <= kContextSentences &&
+                     static_cast<int>(sentence) - back >= 0;
+       ++back) {
+    const uint32_t s = sentence - back;
+    for (uint32_t i = ws_.sentence_mentions[s];
+         i < ws_.sentence_mentions[s + 1]; ++i) {
+      const int a = ws_.mentions[i].actor;
+      if (a == main_a_ || a == main_b_) {
+        SetDyad(main_a_, main_b_, Pair(), Attribution::kMainDyadContext, ev,
+                false, evidence_count_ - 1);
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace dyadtone

@@ -1,0 +1,379 @@
+#include "service/engine/compiled_model.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace dyadtone {
+namespace {
+
+constexpr int kKindShift = 24;
+constexpr int kIndexMask = (1 << kKindShift) - 1;
+
+bool InTerm(const Alias& a, const std::optional<absl::CivilDay>& date) {
+  if (!date) return true;
+  if (a.from && *date < *a.from) return false;
+  if (a.to && *date > *a.to) return false;
+  return true;
+}
+
+// Words before a mention that make it a place rather than an agent.
+bool IsLocativeWord(absl::string_view w) {
+  return w == "in" || w == "at" || w == "near" || w == "across" ||
+         w == "inside" || w == "throughout" || w == "around";
+}
+
+}  // namespace
+
+uint32_t CompiledModel::Trie::Child(uint32_t node, uint32_t word) const {
+  const auto it = edges.find((uint64_t{node} << 32) | word);
+  return it == edges.end() ? 0 : it->second;
+}
+
+uint32_t CompiledModel::Trie::AddChild(uint32_t node, uint32_t word) {
+  const uint64_t key = (uint64_t{node} << 32) | word;
+  const auto it = edges.find(key);
+  if (it != edges.end()) return it->second;
+  const uint32_t child = static_cast<uint32_t>(payload.size());
+  payload.emplace_back();
+  edges.emplace(key, child);
+  return child;
+}
+
+uint32_t CompiledModel::Intern(absl::string_view word) {
+  const auto [it, inserted] = vocabulary_.emplace(
+      std::string(word), static_cast<uint32_t>(vocabulary_.size() + 1));
+  if (inserted) word_flags_.push_back(0);  // word_flags_[id]
+  return it->second;
+}
+
+uint32_t CompiledModel::Find(absl::string_view word) const {
+  const auto it = vocabulary_.find(word);
+  return it == vocabulary_.end() ? 0 : it->second;
+}
+
+void CompiledModel::AddTokens(Trie* trie, const std::vector<std::string>& tokens,
+                              int payload, WordFlag flag) {
+  uint32_t node = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const uint32_t id = Intern(tokens[i]);
+    if (i == 0) word_flags_[id] |= flag;
+    node = trie->AddChild(node, id);
+  }
+  trie->payload[node].push_back(payload);
+}
+
+// Adds every combination of a phrase's alternatives (optional slots both
+// present and absent).
+void CompiledModel::AddPhrase(Trie* trie, const std::vector<Slot>& slots,
+                              int payload, WordFlag flag) {
+  std::vector<std::vector<std::string>> paths = {{}};
+  for (const Slot& slot : slots) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& path : paths) {
+      if (slot.optional) next.push_back(path);
+      for (const std::string& w : slot.words) {
+        next.push_back(path);
+        next.back().push_back(w);
+      }
+    }
+    paths = std::move(next);
+  }
+  for (const auto& path : paths) {
+    if (!path.empty()) AddTokens(trie, path, payload, flag);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
+    GazetteerData gazetteer, LexiconData lexicon) {
+  std::unique_ptr<CompiledModel> m(new CompiledModel());
+  m->word_flags_.push_back(0);  // id 0: not in the vocabulary
+  m->gazetteer_ = std::move(gazetteer);
+  m->lexicon_ = std::move(lexicon);
+  m->name_word_ = m->Intern(kNameToken);
+  for (size_t i = 0; i < m->gazetteer_.aliases.size(); ++i) {
+    m->AddTokens(&m->aliases_, m->gazetteer_.aliases[i].tokens,
+                 static_cast<int>(i), kStartsAlias);
+  }
+  for (size_t i = 0; i < m->gazetteer_.vetoes.size(); ++i) {
+    m->AddTokens(&m->aliases_, m->gazetteer_.vetoes[i].tokens,
+                 ~static_cast<int>(i), kStartsAlias);
+  }
+  for (const std::string& t : m->gazetteer_.titles) {
+    m->word_flags_[m->Intern(t)] |= kTitleWord;
+  }
+  m->name_starts_alias_ = m->aliases_.Child(0, m->name_word_) != 0;
+  m->CompileModifiers();
+  if (absl::Status s = m->CompileSignals(); !s.ok()) return s;
+  return std::unique_ptr<const CompiledModel>(std::move(m));
+}
+
+void CompiledModel::CompileModifiers() {
+  auto add = [this](const std::vector<Phrase>& phrases, ModifierKind kind) {
+    for (size_t i = 0; i < phrases.size(); ++i) {
+      AddPhrase(&modifiers_, phrases[i].slots,
+                (static_cast<int>(kind) << kKindShift) | static_cast<int>(i),
+                kStartsModifier);
+    }
+  };
+  auto add_scaled = [this](const std::vector<ScaledPhrase>& phrases,
+                           ModifierKind kind) {
+    for (size_t i = 0; i < phrases.size(); ++i) {
+      AddPhrase(&modifiers_, phrases[i].phrase.slots,
+                (static_cast<int>(kind) << kKindShift) | static_cast<int>(i),
+                kStartsModifier);
+    }
+  };
+  // Contrast words first: a word that is also a clause opener ("although")
+  // is taken as the contrast, which opens a clause too.
+  for (size_t i = 0; i < lexicon_.contrasts.size(); ++i) {
+    AddTokens(&modifiers_, {lexicon_.contrasts[i].word},
+              (static_cast<int>(ModifierKind::kContrast) << kKindShift) |
+                  static_cast<int>(i),
+              kStartsModifier);
+  }
+  add(lexicon_.negators, ModifierKind::kNegator);
+  add(lexicon_.non_negators, ModifierKind::kNonNegator);
+  add_scaled(lexicon_.intensifiers, ModifierKind::kIntensifier);
+  add_scaled(lexicon_.hedges, ModifierKind::kHedge);
+  add(lexicon_.dyad_markers, ModifierKind::kDyadMarker);
+  add(lexicon_.speaker_cues, ModifierKind::kSpeakerCue);
+  add(lexicon_.clause_openers, ModifierKind::kClauseOpener);
+}
+
+absl::Status CompiledModel::CompileSignals() {
+  for (size_t e = 0; e < lexicon_.signals.size(); ++e) {
+    const SignalEntry& entry = lexicon_.signals[e];
+    CompiledSignal sig;
+    sig.entry = static_cast<int>(e);
+    for (const Slot& slot : entry.slots) {
+      CompiledSlot cs;
+      cs.max_gap = slot.max_gap;
+      cs.optional = slot.optional;
+      for (const std::string& w : slot.words) cs.words.push_back(Intern(w));
+      std::sort(cs.words.begin(), cs.words.end());
+      cs.words.erase(std::unique(cs.words.begin(), cs.words.end()),
+                     cs.words.end());
+      if (!cs.words.empty() && !cs.optional) ++sig.literals;
+      sig.slots.push_back(std::move(cs));
+    }
+    signals_.push_back(std::move(sig));
+  }
+  signals_by_first_word_.assign(vocabulary_.size() + 1, {});
+  for (size_t s = 0; s < signals_.size(); ++s) {
+    for (uint32_t w : signals_[s].slots.front().words) {
+      signals_by_first_word_[w].push_back(static_cast<uint32_t>(s));
+      word_flags_[w] |= kStartsSignal;
+    }
+  }
+  return absl::OkStatus();
+}
+
+void CompiledModel::AssignWords(TokenizedText* text) const {
+  for (Token& t : text->tokens) {
+    t.word = Find(text->Norm(t));
+  }
+}
+
+bool CompiledModel::IsNameToken(const Token& t) const {
+  return t.Has(kWordToken) && t.Has(kCapitalized) &&
+         !t.Has(kSentenceStart) && !IsTitle(t.word);
+}
+
+void CompiledModel::WalkAliases(
+    const TokenizedText& text, uint32_t node, uint32_t i, uint32_t end,
+    uint32_t depth, std::vector<std::pair<uint32_t, uint32_t>>* hits) const {
+  if (node != 0 && !aliases_.payload[node].empty()) hits->push_back({i, node});
+  if (i >= end) return;
+  const Token& t = text.tokens[i];
+  if (t.word != 0) {
+    if (const uint32_t child = aliases_.Child(node, t.word)) {
+      WalkAliases(text, child, i + 1, end, depth + 1, hits);
+    }
+  }
+  if (IsNameToken(t)) {
+    if (const uint32_t child = aliases_.Child(node, name_word_)) {
+      WalkAliases(text, child, i + 1, end, depth + 1, hits);
+    }
+  }
+  // "Antony J. Blinken" matches the alias "Antony Blinken".
+  if (depth >= 1 && t.Has(kInitial)) {
+    WalkAliases(text, node, i + 1, end, depth, hits);
+  }
+}
+
+bool CompiledModel::CaseOk(const Alias& alias, const TokenizedText& text,
+                           uint32_t first, uint32_t end) const {
+  switch (alias.case_rule) {
+    case CaseRule::kAny:
+      return true;
+    case CaseRule::kCapitalized:
+      return text.tokens[first].Has(kCapitalized);
+    case CaseRule::kAcronym:
+      for (uint32_t i = first; i < end; ++i) {
+        const Token& t = text.tokens[i];
+        if (!t.Has(kWordToken)) continue;
+        if (t.Has(kAllCaps)) continue;
+        if (t.Has(kCapitalized) && !t.Has(kSentenceStart)) continue;
+        return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+void CompiledModel::FindMentions(const TokenizedText& text,
+                                 const std::optional<absl::CivilDay>& date,
+                                 std::vector<Mention>* out) const {
+  out->clear();
+  std::vector<std::pair<uint32_t, uint32_t>> hits;
+  const auto& tokens = text.tokens;
+  uint32_t i = 0;
+  while (i < tokens.size()) {
+    const Token& t = tokens[i];
+    const bool may_start = (word_flags_[t.word] & kStartsAlias) ||
+                           (IsNameToken(t) && name_starts_alias_);
+    if (!may_start) {
+      ++i;
+      continue;
+    }
+    const uint32_t sentence_end = text.sentences[t.sentence].end_token;
+    hits.clear();
+    WalkAliases(text, 0, i, sentence_end, 0, &hits);
+    // Longest first; at equal length a veto, then the kind priority.
+    uint32_t best_end = 0;
+    int best_alias = -1;
+    bool vetoed = false, ambiguous = false;
+    for (const auto& [end, node] : hits) {
+      for (int p : aliases_.payload[node]) {
+        if (p < 0) {
+          if (end > best_end || (end == best_end && !vetoed)) {
+            best_end = end, vetoed = true, best_alias = -1, ambiguous = false;
+          }
+          continue;
+        }
+        const Alias& a = gazetteer_.aliases[p];
+        if (!CaseOk(a, text, i, end)) continue;
+        if (a.kind == AliasKind::kPerson && !InTerm(a, date)) continue;
+        if (end < best_end || (end == best_end && vetoed)) continue;
+        if (end > best_end || best_alias < 0) {
+          best_end = end, best_alias = p, vetoed = false, ambiguous = false;
+          continue;
+        }
+        const Alias& b = gazetteer_.aliases[best_alias];
+        if (a.actor != b.actor) {
+          ambiguous = true;
+        } else if (a.kind < b.kind) {
+          best_alias = p;
+        }
+      }
+    }
+    if (best_end == 0) {
+      ++i;
+      continue;
+    }
+    if (!vetoed && !ambiguous && best_alias >= 0) {
+      Mention m;
+      m.first_token = i;
+      m.end_token = best_end;
+      m.alias = best_alias;
+      m.actor = gazetteer_.aliases[best_alias].actor;
+      m.kind = gazetteer_.aliases[best_alias].kind;
+      // "in Islamabad", "in northern Kosovo".
+      const uint32_t first = text.sentences[t.sentence].first_token;
+      for (uint32_t back = 1; back <= 2 && i >= first + back; ++back) {
+        const Token& p = tokens[i - back];
+        if (IsLocativeWord(text.Norm(p))) m.locative = true;
+        if (!p.Has(kWordToken) || p.Has(kCapitalized)) break;
+      }
+      out->push_back(m);
+    }
+    i = best_end;
+  }
+}
+
+void CompiledModel::FindModifiers(const TokenizedText& text,
+                                  std::vector<ModifierMatch>* out) const {
+  out->clear();
+  const auto& tokens = text.tokens;
+  uint32_t i = 0;
+  while (i < tokens.size()) {
+    if (!(word_flags_[tokens[i].word] & kStartsModifier)) {
+      ++i;
+      continue;
+    }
+    const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
+    uint32_t node = 0, best_end = 0;
+    int best = -1;
+    for (uint32_t j = i; j < sentence_end; ++j) {
+      node = modifiers_.Child(node, tokens[j].word);
+      if (node == 0) break;
+      if (!modifiers_.payload[node].empty()) {
+        best_end = j + 1;
+        best = modifiers_.payload[node].front();
+      }
+    }
+    if (best < 0) {
+      ++i;
+      continue;
+    }
+    out->push_back(ModifierMatch{i, best_end,
+                                 static_cast<ModifierKind>(best >> kKindShift),
+                                 best & kIndexMask});
+    i = best_end;
+  }
+}
+
+// Returns the end of the longest match of slots [slot, ...) at `pos`, or -1.
+int CompiledModel::MatchSlots(const CompiledSignal& sig,
+                              const TokenizedText& text, size_t slot,
+                              uint32_t pos, uint32_t end) const {
+  if (slot == sig.slots.size()) return static_cast<int>(pos);
+  const CompiledSlot& s = sig.slots[slot];
+  if (s.max_gap > 0) {
+    int best = -1;
+    for (int g = 0; g <= s.max_gap && pos + g <= end; ++g) {
+      best = std::max(best, MatchSlots(sig, text, slot + 1, pos + g, end));
+    }
+    return best;
+  }
+  int best = -1;
+  if (pos < end && std::binary_search(s.words.begin(), s.words.end(),
+                                      text.tokens[pos].word)) {
+    best = MatchSlots(sig, text, slot + 1, pos + 1, end);
+  }
+  if (s.optional) best = std::max(best, MatchSlots(sig, text, slot + 1, pos, end));
+  return best;
+}
+
+void CompiledModel::FindSignals(const TokenizedText& text,
+                                std::vector<SignalMatch>* out) const {
+  out->clear();
+  const auto& tokens = text.tokens;
+  uint32_t i = 0;
+  while (i < tokens.size()) {
+    const uint32_t w = tokens[i].word;
+    if (!(word_flags_[w] & kStartsSignal)) {
+      ++i;
+      continue;
+    }
+    const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
+    int best_end = -1, best_literals = -1, best_entry = -1;
+    for (uint32_t s : signals_by_first_word_[w]) {
+      const CompiledSignal& sig = signals_[s];
+      const int end = MatchSlots(sig, text, 1, i + 1, sentence_end);
+      if (end < 0) continue;
+      if (end > best_end || (end == best_end && sig.literals > best_literals)) {
+        best_end = end, best_literals = sig.literals, best_entry = sig.entry;
+      }
+    }
+    if (best_entry < 0) {
+      ++i;
+      continue;
+    }
+    out->push_back(SignalMatch{i, static_cast<uint32_t>(best_end), best_entry});
+    i = static_cast<uint32_t>(best_end);
+  }
+}
+
+}  // namespace dyadtone

@@ -1,0 +1,164 @@
+// The gazetteer and lexicon compiled into matchers over one shared
+// vocabulary, so that each token of an article costs one hash lookup.
+//
+// A CompiledModel is immutable after Compile() and shared by all threads
+// without locks (the re2 "compile once, match many" shape).
+
+#ifndef DYADTONE_SERVICE_ENGINE_COMPILED_MODEL_H_
+#define DYADTONE_SERVICE_ENGINE_COMPILED_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "service/engine/gazetteer.h"
+#include "service/engine/lexicon.h"
+#include "service/engine/tokenizer.h"
+
+namespace dyadtone {
+
+// A country mention found in a text.
+struct Mention {
+  uint32_t first_token = 0;
+  uint32_t end_token = 0;  // one past the last token
+  int actor = -1;
+  AliasKind kind = AliasKind::kName;
+  int alias = -1;          // index into GazetteerData::aliases; -1 when the
+                           // name was learnt from this article
+  bool locative = false;   // "in Islamabad": a place, not an agent
+};
+
+// What a modifier phrase is.
+enum class ModifierKind : uint8_t {
+  kNegator,
+  kNonNegator,
+  kIntensifier,
+  kHedge,
+  kContrast,
+  kDyadMarker,
+  kSpeakerCue,
+  kClauseOpener,
+};
+
+// A modifier phrase found in a text.
+struct ModifierMatch {
+  uint32_t first_token = 0;
+  uint32_t end_token = 0;
+  ModifierKind kind = ModifierKind::kNegator;
+  int index = -1;  // into the LexiconData vector of that kind
+};
+
+// A signal pattern found in a text.
+struct SignalMatch {
+  uint32_t first_token = 0;
+  uint32_t end_token = 0;
+  int entry = -1;  // into LexiconData::signals
+};
+
+class CompiledModel {
+ public:
+  // Compiles both files. Fails if they are inconsistent (for example a
+  // contrast word that is also a negator).
+  static absl::StatusOr<std::unique_ptr<const CompiledModel>> Compile(
+      GazetteerData gazetteer, LexiconData lexicon);
+
+  const GazetteerData& gazetteer() const { return gazetteer_; }
+  const LexiconData& lexicon() const { return lexicon_; }
+
+  // Sets Token::word for every token.
+  void AssignWords(TokenizedText* text) const;
+
+  // Finds country mentions, leftmost-longest, honouring case rules, vetoes
+  // and (for persons) the article date. REQUIRES: AssignWords() was called.
+  void FindMentions(const TokenizedText& text,
+                    const std::optional<absl::CivilDay>& date,
+                    std::vector<Mention>* out) const;
+
+  // Finds modifier phrases, leftmost-longest.
+  void FindModifiers(const TokenizedText& text,
+                     std::vector<ModifierMatch>* out) const;
+
+  // Finds signal patterns within sentences, leftmost-longest, no overlaps.
+  void FindSignals(const TokenizedText& text,
+                   std::vector<SignalMatch>* out) const;
+
+  // True if `word` is a title word ("minister") from the gazetteer.
+  bool IsTitle(uint32_t word) const {
+    return (word_flags_[word] & kTitleWord) != 0;
+  }
+
+  uint32_t Find(absl::string_view word) const;
+
+ private:
+  enum WordFlag : uint8_t {
+    kStartsAlias = 1,
+    kStartsModifier = 2,
+    kStartsSignal = 4,
+    kTitleWord = 8,
+  };
+
+  // A trie over word ids. Payload entries are >= 0 for aliases and
+  // ~veto for vetoes (so < 0).
+  struct Trie {
+    absl::flat_hash_map<uint64_t, uint32_t> edges;  // (node << 32 | word)
+    std::vector<std::vector<int>> payload;          // per node
+    Trie() : payload(1) {}
+    uint32_t Child(uint32_t node, uint32_t word) const;
+    uint32_t AddChild(uint32_t node, uint32_t word);
+  };
+
+  struct CompiledSlot {
+    std::vector<uint32_t> words;  // sorted word ids
+    int max_gap = 0;
+    bool optional = false;
+  };
+  struct CompiledSignal {
+    int entry = -1;
+    int literals = 0;
+    std::vector<CompiledSlot> slots;
+  };
+
+  CompiledModel() = default;
+
+  uint32_t Intern(absl::string_view word);
+  void AddPhrase(Trie* trie, const std::vector<Slot>& slots, int payload,
+                 WordFlag flag);
+  void AddTokens(Trie* trie, const std::vector<std::string>& tokens,
+                 int payload, WordFlag flag);
+  absl::Status CompileSignals();
+  void CompileModifiers();
+
+  // Walks the alias trie from `node` at token i; records every terminal
+  // reached as (end token, node).
+  void WalkAliases(const TokenizedText& text, uint32_t node, uint32_t i,
+                   uint32_t end, uint32_t depth,
+                   std::vector<std::pair<uint32_t, uint32_t>>* hits) const;
+  bool IsNameToken(const Token& t) const;
+  bool CaseOk(const Alias& alias, const TokenizedText& text, uint32_t first,
+              uint32_t end) const;
+  int MatchSlots(const CompiledSignal& sig, const TokenizedText& text,
+                 size_t slot, uint32_t pos, uint32_t end) const;
+
+  GazetteerData gazetteer_;
+  LexiconData lexicon_;
+
+  absl::flat_hash_map<std::string, uint32_t> vocabulary_;  // word -> id >= 1
+  std::vector<uint8_t> word_flags_;                        // by word id
+  uint32_t name_word_ = 0;                                 // "<name>"
+  bool name_starts_alias_ = false;  // some veto starts with <name>
+
+  Trie aliases_;
+  Trie modifiers_;  // payload: kind << 24 | index
+  std::vector<CompiledSignal> signals_;
+  std::vector<std::vector<uint32_t>> signals_by_first_word_;
+};
+
+}  // namespace dyadtone
+
+#endif  // DYADTONE_SERVICE_ENGINE_COMPILED_MODEL_H_

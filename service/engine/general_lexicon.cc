@@ -1,0 +1,932 @@
+// General-tone scorer: the VADER rules over a VADER or AFINN lexicon.
+//
+// The rules, constants and word lists below follow vaderSentiment 3.3.2
+// (vaderSentiment/vaderSentiment.py, https://github.com/cjhutto/vaderSentiment,
+// MIT licence, (c) C.J. Hutto), described in Hutto & Gilbert, "VADER: A
+// Parsimonious Rule-based Model for Sentiment Analysis of Social Media Text",
+// ICWSM 2014. Each rule below names the reference function it mirrors.
+//
+// Known, deliberate differences from the reference:
+//  - Emoji are not translated to their textual descriptions (the reference's
+//    emoji_utf8_lexicon step); an emoji scores only if the lexicon has it.
+//  - Scores are not rounded (the reference rounds compound to 4 decimals and
+//    the proportions to 3).
+//  - Python's str.lower()/str.isupper() are Unicode-wide; here ASCII, Latin-1,
+//    Latin Extended-A, Greek and Cyrillic letters are cased, other scripts are
+//    treated as uncased. Python's str.split() whitespace set is reproduced.
+//  - Lexicon keys are lower-cased when read (the reference keeps them as
+//    written and looks up lower-cased tokens, so an upper-case key can never
+//    match). Where a key exists both in lower case and in another case (":p"
+//    and ":P" in VADER's file) the lower-case spelling wins, as in the
+//    reference; an upper-case key without a lower-case twin becomes
+//    matchable (in VADER's file only ":Þ" and ":-Þ").
+//  - Multi-word entries ("can't stand" in VADER's file, "does not work" in
+//    AFINN) are validated and then ignored: tokens are split on whitespace, so
+//    they can never match a token. The reference behaves the same (its lookup
+//    is per token); matching them as phrases would change VADER's scores.
+//  - A token repeated in the file: the later line wins, as in the reference's
+//    dict (VADER's own file repeats 14 tokens, e.g. "lol" on lines 305 and
+//    4406 with different valences), so repeats are not an error.
+//
+// Reproduced quirks of the reference, kept so scores match it:
+//  - _strip_punc_if_word keeps the punctuation of a token whose stripped form
+//    has <= 2 characters ("is," stays "is,", so it is not the word "is").
+//  - _negation_check's 3-words-back branch multiplies by 1.25 whenever the
+//    word just before is "so" or "this" (operator precedence in the original).
+//  - _but_check finds each sentiment by value with list.index(), so a value
+//    that occurs twice is scaled at its first occurrence (see ButCheck).
+//  - SPECIAL_CASES is consulted only from the third preceding word's branch,
+//    i.e. for a word with >= 3 words before it; "badass" (a one-word key) is
+//    never matched; SENTIMENT_LADEN_IDIOMS is unused ("future work" there).
+
+#include "service/engine/general_lexicon.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <iterator>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+
+namespace dyadtone {
+namespace {
+
+// ---------------------------------------------------------------------------
+// VADER's constants and word lists (vaderSentiment.py, MIT licence).
+
+constexpr double kBIncr = 0.293;    // B_INCR
+constexpr double kBDecr = -0.293;   // B_DECR
+constexpr double kCIncr = 0.733;    // C_INCR
+constexpr double kNScalar = -0.74;  // N_SCALAR
+constexpr double kExclaim = 0.292;  // per "!", at most 4 counted
+constexpr double kQuestion = 0.18;  // per "?", when 2 or 3
+constexpr double kQuestionMax = 0.96;
+constexpr double kAlpha = 15;  // normalize()
+
+// NEGATE.
+constexpr std::string_view kNegateWords[] = {
+    "aint",    "arent",    "cannot",  "cant",     "couldnt",  "darent",
+    "didnt",   "doesnt",   "ain't",   "aren't",   "can't",    "couldn't",
+    "daren't", "didn't",   "doesn't", "dont",     "hadnt",    "hasnt",
+    "havent",  "isnt",     "mightnt", "mustnt",   "neither",  "don't",
+    "hadn't",  "hasn't",   "haven't", "isn't",    "mightn't", "mustn't",
+    "neednt",  "needn't",  "never",   "none",     "nope",     "nor",
+    "not",     "nothing",  "nowhere", "oughtnt",  "shant",    "shouldnt",
+    "uhuh",    "wasnt",    "werent",  "oughtn't", "shan't",   "shouldn't",
+    "uh-uh",   "wasn't",   "weren't", "without",  "wont",     "wouldnt",
+    "won't",   "wouldn't", "rarely",  "seldom",   "despite"};
+
+struct WordValue {
+  std::string_view word;
+  double value;
+};
+
+// BOOSTER_DICT, one-word keys.
+constexpr WordValue kBoosters[] = {
+    {"absolutely", kBIncr},    {"amazingly", kBIncr},
+    {"awfully", kBIncr},       {"completely", kBIncr},
+    {"considerable", kBIncr},  {"considerably", kBIncr},
+    {"decidedly", kBIncr},     {"deeply", kBIncr},
+    {"effing", kBIncr},        {"enormous", kBIncr},
+    {"enormously", kBIncr},    {"entirely", kBIncr},
+    {"especially", kBIncr},    {"exceptional", kBIncr},
+    {"exceptionally", kBIncr}, {"extreme", kBIncr},
+    {"extremely", kBIncr},     {"fabulously", kBIncr},
+    {"flipping", kBIncr},      {"flippin", kBIncr},
+    {"frackin", kBIncr},       {"fracking", kBIncr},
+    {"fricking", kBIncr},      {"frickin", kBIncr},
+    {"frigging", kBIncr},      {"friggin", kBIncr},
+    {"fully", kBIncr},         {"fuckin", kBIncr},
+    {"fucking", kBIncr},       {"fuggin", kBIncr},
+    {"fugging", kBIncr},       {"greatly", kBIncr},
+    {"hella", kBIncr},         {"highly", kBIncr},
+    {"hugely", kBIncr},        {"incredible", kBIncr},
+    {"incredibly", kBIncr},    {"intensely", kBIncr},
+    {"major", kBIncr},         {"majorly", kBIncr},
+    {"more", kBIncr},          {"most", kBIncr},
+    {"particularly", kBIncr},  {"purely", kBIncr},
+    {"quite", kBIncr},         {"really", kBIncr},
+    {"remarkably", kBIncr},    {"so", kBIncr},
+    {"substantially", kBIncr}, {"thoroughly", kBIncr},
+    {"total", kBIncr},         {"totally", kBIncr},
+    {"tremendous", kBIncr},    {"tremendously", kBIncr},
+    {"uber", kBIncr},          {"unbelievably", kBIncr},
+    {"unusually", kBIncr},     {"utter", kBIncr},
+    {"utterly", kBIncr},       {"very", kBIncr},
+    {"almost", kBDecr},        {"barely", kBDecr},
+    {"hardly", kBDecr},        {"kinda", kBDecr},
+    {"kindof", kBDecr},        {"kind-of", kBDecr},
+    {"less", kBDecr},          {"little", kBDecr},
+    {"marginal", kBDecr},      {"marginally", kBDecr},
+    {"occasional", kBDecr},    {"occasionally", kBDecr},
+    {"partly", kBDecr},        {"scarce", kBDecr},
+    {"scarcely", kBDecr},      {"slight", kBDecr},
+    {"slightly", kBDecr},      {"somewhat", kBDecr},
+    {"sorta", kBDecr},         {"sortof", kBDecr},
+    {"sort-of", kBDecr}};
+
+// A phrase of up to three words with a value.
+struct PhraseValue {
+  std::string_view words[3];
+  int n;
+  double value;
+};
+
+// BOOSTER_DICT, two-word keys (only reached by _special_idioms_check).
+constexpr PhraseValue kBoosterBigrams[] = {{{"just", "enough"}, 2, kBDecr},
+                                           {{"kind", "of"}, 2, kBDecr},
+                                           {{"sort", "of"}, 2, kBDecr}};
+
+// SPECIAL_CASES, multi-word keys ("badass" is a one-word key there, which the
+// reference never matches: every sequence it builds has two or three words).
+constexpr PhraseValue kSpecialCases[] = {
+    {{"the", "shit"}, 2, 3},       {{"the", "bomb"}, 2, 3},
+    {{"bad", "ass"}, 2, 1.5},      {{"bus", "stop"}, 2, 0.0},
+    {{"yeah", "right"}, 2, -2},    {{"kiss", "of", "death"}, 3, -1.5},
+    {{"to", "die", "for"}, 3, 3},  {{"beating", "heart"}, 2, 3.1},
+    {{"broken", "heart"}, 2, -2.9}};
+
+// Roles of a lower-cased word in the rules (Entry::flags).
+enum WordFlag : uint16_t {
+  kBooster = 1 << 0,   // in BOOSTER_DICT
+  kNegate = 1 << 1,    // in NEGATE (tokens containing "n't" get it too)
+  kNo = 1 << 2,        // "no"
+  kKind = 1 << 3,      // "kind"
+  kOf = 1 << 4,        // "of"
+  kBut = 1 << 5,       // "but"
+  kLeast = 1 << 6,     // "least"
+  kAt = 1 << 7,        // "at"
+  kVery = 1 << 8,      // "very"
+  kNever = 1 << 9,     // "never"
+  kSoThis = 1 << 10,   // "so", "this"
+  kWithout = 1 << 11,  // "without"
+  kDoubt = 1 << 12,    // "doubt"
+  kOrNor = 1 << 13,    // "or", "nor"
+  kPhrase = 1 << 14,   // a word of kSpecialCases or kBoosterBigrams
+};
+
+// ---------------------------------------------------------------------------
+// Character classes.
+
+// Python's str.split() separators (str.isspace()) in ASCII.
+constexpr bool IsAsciiSpace(unsigned char c) {
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+}
+
+// Bytes of the whitespace character starting at p (0 if none): Python's
+// whitespace set, i.e. the ASCII ones and U+0085, U+00A0, U+1680,
+// U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+inline size_t SpaceLength(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = *p;
+  if (c < 0x80) return IsAsciiSpace(c) ? 1 : 0;
+  const size_t left = static_cast<size_t>(end - p);
+  switch (c) {
+    case 0xC2:
+      return left >= 2 && (p[1] == 0x85 || p[1] == 0xA0) ? 2 : 0;
+    case 0xE1:
+      return left >= 3 && p[1] == 0x9A && p[2] == 0x80 ? 3 : 0;
+    case 0xE2:
+      if (left < 3) return 0;
+      if (p[1] == 0x80) {
+        const unsigned char d = p[2];
+        return (d >= 0x80 && d <= 0x8A) || d == 0xA8 || d == 0xA9 || d == 0xAF
+                   ? 3
+                   : 0;
+      }
+      return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
+    case 0xE3:
+      return left >= 3 && p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+    default:
+      return 0;
+  }
+}
+
+// Python's string.punctuation: every printable ASCII character that is not a
+// letter, a digit or a space.
+constexpr bool IsPunct(unsigned char c) {
+  return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
+         (c >= 123 && c <= 126);
+}
+
+// Byte classes for the tokeniser's inner loops.
+enum ByteClass : uint8_t {
+  kClassSpace = 1,  // ASCII whitespace
+  kClassPunct = 2,  // string.punctuation
+  kClassHigh = 4,   // >= 0x80: may start a Unicode space
+};
+struct ByteClassTable {
+  uint8_t of[256];
+  constexpr ByteClassTable() : of() {
+    for (int c = 0; c < 256; ++c) {
+      const auto u = static_cast<unsigned char>(c);
+      of[c] = static_cast<uint8_t>((IsAsciiSpace(u) ? kClassSpace : 0) |
+                                   (IsPunct(u) ? kClassPunct : 0) |
+                                   (c >= 0x80 ? kClassHigh : 0));
+    }
+  }
+};
+constexpr ByteClassTable kByteClass;
+
+// Bytes of the whitespace character at p, using the class table first.
+inline size_t SpaceAt(const unsigned char* p, const unsigned char* end) {
+  const uint8_t c = kByteClass.of[*p];
+  if (c & kClassSpace) return 1;
+  return (c & kClassHigh) ? SpaceLength(p, end) : 0;
+}
+
+// Lower case of a code point in U+0080..U+07FF (identity where uncased or not
+// covered). Every mapping stays within two UTF-8 bytes.
+constexpr uint32_t LowerTwoByte(uint32_t cp) {
+  // Latin-1 Supplement.
+  if (cp >= 0xC0 && cp <= 0xDE) return cp == 0xD7 ? cp : cp + 0x20;
+  // Latin Extended-A.
+  if (cp >= 0x100 && cp <= 0x17F) {
+    if (cp == 0x130 || cp == 0x131 || cp == 0x138 || cp == 0x149 ||
+        cp == 0x17F) {
+      return cp;  // U+0130 lowers to two code points in Python: left alone
+    }
+    if (cp == 0x178) return 0xFF;
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) {
+      return (cp & 1) ? cp + 1 : cp;
+    }
+    return (cp & 1) ? cp : cp + 1;
+  }
+  // Greek.
+  if (cp >= 0x386 && cp <= 0x3AB) {
+    if (cp == 0x386) return 0x3AC;
+    if (cp >= 0x388 && cp <= 0x38A) return cp + 37;
+    if (cp == 0x38C) return 0x3CC;
+    if (cp == 0x38E || cp == 0x38F) return cp + 63;
+    if (cp >= 0x391 && cp != 0x3A2) return cp + 32;
+    return cp;
+  }
+  // Cyrillic.
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 80;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;
+  if (cp == 0x4C0) return 0x4CF;
+  if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
+      (cp >= 0x4D0 && cp <= 0x52F)) {
+    return (cp & 1) ? cp : cp + 1;
+  }
+  if (cp >= 0x4C1 && cp <= 0x4CE) return (cp & 1) ? cp + 1 : cp;
+  return cp;
+}
+
+// Whether a code point in U+0080..U+07FF is a lower-case letter (of the
+// scripts LowerTwoByte covers).
+constexpr bool IsLowerTwoByte(uint32_t cp) {
+  if (cp == 0xAA || cp == 0xB5 || cp == 0xBA) return true;
+  if (cp >= 0xDF && cp <= 0xFF) return cp != 0xF7;
+  if (cp >= 0x100 && cp <= 0x17F) {
+    return cp != 0x130 && LowerTwoByte(cp) == cp;
+  }
+  if (cp >= 0x3AC && cp <= 0x3CE) return true;
+  if (cp >= 0x430 && cp <= 0x45F) return true;
+  if (cp == 0x4CF) return true;
+  if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x52F)) {
+    return cp != 0x4C0 && LowerTwoByte(cp) == cp;
+  }
+  return false;
+}
+
+// Writes the lower case of `word` to `out` (word.size() bytes, as every
+// mapping keeps the byte length) and returns whether `word` is ALL CAPS in
+// the sense of Python's str.isupper(): at least one cased character and no
+// lower-case one.
+bool LowerAndIsUpper(std::string_view word, char* out) {
+  bool has_upper = false;
+  bool has_lower = false;
+  const auto* p = reinterpret_cast<const unsigned char*>(word.data());
+  const size_t n = word.size();
+  for (size_t k = 0; k < n;) {
+    const unsigned char c = p[k];
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') {
+        has_upper = true;
+        out[k] = static_cast<char>(c + 32);
+      } else {
+        has_lower |= (c >= 'a' && c <= 'z');
+        out[k] = static_cast<char>(c);
+      }
+      ++k;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF && k + 1 < n && (p[k + 1] & 0xC0) == 0x80) {
+      const uint32_t cp = ((c & 0x1Fu) << 6) | (p[k + 1] & 0x3Fu);
+      const uint32_t lc = LowerTwoByte(cp);
+      if (lc != cp || cp == 0x130) {
+        has_upper = true;
+      } else {
+        has_lower |= IsLowerTwoByte(cp);
+      }
+      out[k] = static_cast<char>(0xC0 | (lc >> 6));
+      out[k + 1] = static_cast<char>(0x80 | (lc & 0x3F));
+      k += 2;
+      continue;
+    }
+    out[k] = static_cast<char>(c);  // other scripts: uncased
+    ++k;
+  }
+  return has_upper && !has_lower;
+}
+
+std::string LowerString(std::string_view s) {
+  std::string out(s.size(), '\0');
+  LowerAndIsUpper(s, out.data());
+  return out;
+}
+
+// Characters (code points) in [b, e), counted up to `limit`.
+inline size_t CountCodePoints(const unsigned char* b, const unsigned char* e,
+                              size_t limit) {
+  size_t count = 0;
+  for (; b < e && count < limit; ++b) count += (*b & 0xC0) != 0x80;
+  return count;
+}
+
+// Strict UTF-8 validation (no overlong forms, surrogates or > U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t k = 0;
+  while (k < n) {
+    const unsigned char c = p[k];
+    if (c < 0x80) {
+      ++k;
+      continue;
+    }
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (k + len > n) return false;
+    if (p[k + 1] < lo || p[k + 1] > hi) return false;
+    for (size_t j = 2; j < len; ++j) {
+      if ((p[k + j] & 0xC0) != 0x80) return false;
+    }
+    k += len;
+  }
+  return true;
+}
+
+bool HasSpace(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  for (; p < end; ++p) {
+    if (SpaceLength(p, end) != 0) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Scoring state.
+
+// One token of the text (SentiText.words_and_emoticons) and what the lexicon
+// says about it.
+struct Token {
+  std::string_view lower;  // the word after _strip_punc_if_word, lower-cased
+  double valence;          // lexicon valence, if in_lexicon
+  double booster;          // BOOSTER_DICT value, if flags & kBooster
+  uint16_t flags;          // WordFlag bits
+  bool in_lexicon;
+  bool upper;  // the word's isupper()
+};
+
+// Per-thread buffers reused across Score() calls, so that scoring allocates
+// nothing once they have grown. Buffers grown past kKeep (a very long text)
+// are released after the call rather than held by the thread.
+struct Scratch {
+  static constexpr size_t kKeep = size_t{1} << 16;
+
+  void TrimIfLarge() {
+    if (lower.capacity() > kKeep) std::string().swap(lower);
+    if (tokens.capacity() > kKeep) std::vector<Token>().swap(tokens);
+    if (sentiments.capacity() > kKeep) std::vector<double>().swap(sentiments);
+  }
+
+  std::string lower;
+  std::vector<Token> tokens;
+  std::vector<double> sentiments;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// Whether the words at `idx` (all valid indices) spell `phrase`.
+bool Spells(const Token* t, std::initializer_list<size_t> idx,
+            const PhraseValue& phrase) {
+  if (static_cast<int>(idx.size()) != phrase.n) return false;
+  const std::string_view* w = phrase.words;
+  for (size_t j : idx) {
+    if (t[j].lower != *w++) return false;
+  }
+  return true;
+}
+
+// The SPECIAL_CASES value of the words at `idx`, or null.
+const double* SpecialCase(const Token* t, std::initializer_list<size_t> idx) {
+  for (size_t j : idx) {
+    if (!(t[j].flags & kPhrase)) return nullptr;
+  }
+  for (const PhraseValue& sc : kSpecialCases) {
+    if (Spells(t, idx, sc)) return &sc.value;
+  }
+  return nullptr;
+}
+
+// scalar_inc_dec: the booster/dampener effect of `w` on `valence`.
+double ScalarIncDec(const Token& w, double valence, bool cap_diff) {
+  double scalar = 0.0;
+  if (w.flags & kBooster) {
+    scalar = w.booster;
+    if (valence < 0) scalar *= -1;
+    if (w.upper && cap_diff) {
+      if (valence > 0) {
+        scalar += kCIncr;
+      } else {
+        scalar -= kCIncr;
+      }
+    }
+  }
+  return scalar;
+}
+
+// _negation_check.
+double NegationCheck(double valence, const Token* t, int start_i, size_t i) {
+  auto is = [t](size_t j, uint16_t flag) { return (t[j].flags & flag) != 0; };
+  if (start_i == 0) {
+    if (is(i - 1, kNegate)) valence *= kNScalar;
+  } else if (start_i == 1) {
+    if (is(i - 2, kNever) && is(i - 1, kSoThis)) {
+      valence *= 1.25;
+    } else if (is(i - 2, kWithout) && is(i - 1, kDoubt)) {
+      // unchanged
+    } else if (is(i - 2, kNegate)) {
+      valence *= kNScalar;
+    }
+  } else {
+    // The reference's condition is `never and (so or this) or (so or this)`,
+    // which Python groups as `(never and ...) or (word i-1 is so/this)`.
+    if ((is(i - 3, kNever) && is(i - 2, kSoThis)) || is(i - 1, kSoThis)) {
+      valence *= 1.25;
+    } else if (is(i - 3, kWithout) &&
+               (is(i - 2, kDoubt) || is(i - 1, kDoubt))) {
+      // unchanged
+    } else if (is(i - 3, kNegate)) {
+      valence *= kNScalar;
+    }
+  }
+  return valence;
+}
+
+// _special_idioms_check, for i >= 3.
+double SpecialIdiomsCheck(double valence, const Token* t, size_t n, size_t i) {
+  const double* v = nullptr;
+  if ((v = SpecialCase(t, {i - 1, i})) ||             // onezero
+      (v = SpecialCase(t, {i - 2, i - 1, i})) ||      // twoonezero
+      (v = SpecialCase(t, {i - 2, i - 1})) ||         // twoone
+      (v = SpecialCase(t, {i - 3, i - 2, i - 1})) ||  // threetwoone
+      (v = SpecialCase(t, {i - 3, i - 2}))) {         // threetwo
+    valence = *v;
+  }
+  if (n - 1 > i && (v = SpecialCase(t, {i, i + 1}))) valence = *v;
+  if (n - 1 > i + 1 && (v = SpecialCase(t, {i, i + 1, i + 2}))) valence = *v;
+  // Booster/dampener bigrams such as "kind of" (threetwoone has three words
+  // and cannot be a BOOSTER_DICT key).
+  for (const auto& [a, b] : {std::pair<size_t, size_t>{i - 3, i - 2},
+                             std::pair<size_t, size_t>{i - 2, i - 1}}) {
+    if (!(t[a].flags & kPhrase) || !(t[b].flags & kPhrase)) continue;
+    for (const PhraseValue& bg : kBoosterBigrams) {
+      if (Spells(t, {a, b}, bg)) valence += bg.value;
+    }
+  }
+  return valence;
+}
+
+// _least_check.
+double LeastCheck(double valence, const Token* t, size_t i) {
+  if (i > 1 && !t[i - 1].in_lexicon && (t[i - 1].flags & kLeast)) {
+    if (!(t[i - 2].flags & kAt) && !(t[i - 2].flags & kVery)) {
+      valence *= kNScalar;
+    }
+  } else if (i > 0 && !t[i - 1].in_lexicon && (t[i - 1].flags & kLeast)) {
+    valence *= kNScalar;
+  }
+  return valence;
+}
+
+// _but_check. The reference walks the list and, for each value v, rescales
+// the element at sentiments.index(v): the FIRST element equal to v at that
+// moment (earlier elements may already have been rescaled). The rescale
+// factor depends on that element's position: x0.5 before the first "but",
+// x1.5 after it. So with a value occurring twice, the first occurrence may be
+// rescaled twice and the second not at all. This reproduces it in
+// O(n log n): at step k, elements >= k are untouched, so the target is the
+// smallest index j < k whose current value is v, else k itself. Zeros are
+// skipped: rescaling a zero changes nothing.
+void ButCheck(const Token* t, size_t n, double* s) {
+  size_t bi = n;
+  for (size_t j = 0; j < n; ++j) {
+    if (t[j].flags & kBut) {
+      bi = j;
+      break;
+    }
+  }
+  if (bi == n) return;
+  using MinHeap =
+      std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>>;
+  // Value -> indices (< current step) that held it; stale entries are dropped
+  // lazily (a rescaled element never returns to an earlier value).
+  absl::flat_hash_map<double, MinHeap> where;
+  for (size_t k = 0; k < n; ++k) {
+    const double v = s[k];
+    if (v == 0) continue;
+    size_t si = k;
+    if (auto it = where.find(v); it != where.end()) {
+      MinHeap& heap = it->second;
+      while (!heap.empty() && s[heap.top()] != v) heap.pop();
+      if (!heap.empty()) si = heap.top();
+    }
+    double scaled = v;
+    if (si < bi) {
+      scaled = v * 0.5;
+    } else if (si > bi) {
+      scaled = v * 1.5;
+    }
+    s[si] = scaled;
+    if (scaled != v) where[scaled].push(si);
+    if (si != k) where[v].push(k);  // s[k] keeps its value
+    if (si == k && scaled == v) where[v].push(k);
+  }
+}
+
+// _amplify_ep + _amplify_qm.
+double PunctuationEmphasis(std::string_view text) {
+  auto count = [text](char c) {
+    size_t k = 0;
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while ((p = static_cast<const char*>(std::memchr(p, c, end - p)))) {
+      ++k;
+      ++p;
+    }
+    return k;
+  };
+  size_t ep = count('!');
+  const size_t qm = count('?');
+  if (ep > 4) ep = 4;
+  double amplifier = static_cast<double>(ep) * kExclaim;
+  if (qm > 1) {
+    amplifier += qm <= 3 ? static_cast<double>(qm) * kQuestion : kQuestionMax;
+  }
+  return amplifier;
+}
+
+// score_valence.
+GeneralScores ScoreValence(const double* s, size_t n, std::string_view text) {
+  GeneralScores out;
+  if (n == 0) return out;
+  double sum = 0;
+  for (size_t k = 0; k < n; ++k) sum += s[k];
+  const double amplifier = PunctuationEmphasis(text);
+  if (sum > 0) {
+    sum += amplifier;
+  } else if (sum < 0) {
+    sum -= amplifier;
+  }
+  double compound = sum / std::sqrt(sum * sum + kAlpha);
+  if (compound < -1.0) compound = -1.0;
+  if (compound > 1.0) compound = 1.0;
+
+  // _sift_sentiment_scores.
+  double pos_sum = 0;
+  double neg_sum = 0;
+  size_t neu_count = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (s[k] > 0) pos_sum += s[k] + 1;
+    if (s[k] < 0) neg_sum += s[k] - 1;
+    if (s[k] == 0) ++neu_count;
+  }
+  if (pos_sum > std::fabs(neg_sum)) {
+    pos_sum += amplifier;
+  } else if (pos_sum < std::fabs(neg_sum)) {
+    neg_sum -= amplifier;
+  }
+  const double total =
+      pos_sum + std::fabs(neg_sum) + static_cast<double>(neu_count);
+  out.compound = compound;
+  out.positive = std::fabs(pos_sum / total);
+  out.negative = std::fabs(neg_sum / total);
+  out.neutral = std::fabs(static_cast<double>(neu_count) / total);
+  return out;
+}
+
+absl::Status LineError(absl::string_view name, size_t line,
+                       absl::string_view reason) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(name, ":", line, ": ", reason));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Parsing.
+
+absl::StatusOr<std::unique_ptr<const GeneralLexicon>> GeneralLexicon::Parse(
+    std::string_view content_in, std::string_view name_in, Format format) {
+  // Debian's Abseil has its own absl::string_view (not std::string_view).
+  const absl::string_view content(content_in.data(), content_in.size());
+  const absl::string_view name(name_in.data(), name_in.size());
+  struct Parsed {
+    std::string key;  // lower-cased token
+    double valence;
+    bool exact;  // the token was written in lower case
+  };
+  std::vector<Parsed> parsed;
+  Format detected = format;
+  size_t line_no = 0;
+  size_t phrases = 0;
+  for (absl::string_view line : absl::StrSplit(content, '\n')) {
+    ++line_no;
+    if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
+      line.remove_prefix(3);  // UTF-8 byte order mark
+    }
+    // The reference strips each line before splitting it on tabs. A leading
+    // tab is kept, so that it reads as an empty token rather than shifting
+    // the fields.
+    while (!line.empty() &&
+           IsAsciiSpace(static_cast<unsigned char>(line.back()))) {
+      line.remove_suffix(1);
+    }
+    while (!line.empty() && line.front() != '\t' &&
+           IsAsciiSpace(static_cast<unsigned char>(line.front()))) {
+      line.remove_prefix(1);
+    }
+    if (line.empty()) continue;
+    if (!IsValidUtf8(std::string_view(line.data(), line.size()))) {
+      return LineError(name, line_no, "invalid UTF-8");
+    }
+    std::vector<absl::string_view> fields = absl::StrSplit(line, '\t');
+    if (fields.size() < 2) {
+      return LineError(name, line_no,
+                       "missing tab: expected token<TAB>valence");
+    }
+    if (detected == Format::kAuto) {
+      detected = fields.size() >= 3 ? Format::kVader : Format::kAfinn;
+    }
+    const absl::string_view token = fields[0];
+    if (token.empty()) return LineError(name, line_no, "empty token");
+    double valence = 0;
+    if (detected == Format::kVader) {
+      if (fields.size() < 3) {
+        return LineError(
+            name, line_no,
+            "expected token<TAB>mean<TAB>sd<TAB>[ratings] (VADER format), got "
+            "2 fields");
+      }
+      if (!absl::SimpleAtod(fields[1], &valence) || !std::isfinite(valence)) {
+        return LineError(
+            name, line_no,
+            absl::StrCat("valence '", fields[1], "' is not a number"));
+      }
+      if (valence < -4 || valence > 4) {
+        return LineError(
+            name, line_no,
+            absl::StrCat("valence ", fields[1], " out of range [-4, 4]"));
+      }
+      double sd = 0;
+      if (!absl::SimpleAtod(fields[2], &sd) || !std::isfinite(sd) || sd < 0) {
+        return LineError(name, line_no,
+                         absl::StrCat("standard deviation '", fields[2],
+                                      "' is not a non-negative number"));
+      }
+    } else {
+      if (fields.size() != 2) {
+        return LineError(
+            name, line_no,
+            absl::StrCat("expected word<TAB>integer (AFINN format), got ",
+                         fields.size(), " fields"));
+      }
+      int score = 0;
+      if (!absl::SimpleAtoi(fields[1], &score)) {
+        return LineError(
+            name, line_no,
+            absl::StrCat("valence '", fields[1], "' is not an integer"));
+      }
+      if (score < -5 || score > 5) {
+        return LineError(
+            name, line_no,
+            absl::StrCat("valence ", score, " out of range [-5, 5]"));
+      }
+      valence = score * 0.8;  // AFINN -5..+5 onto VADER's -4..+4
+    }
+    if (HasSpace(std::string_view(token.data(), token.size()))) {
+      // Multi-word entry: tokens never contain whitespace, so it could never
+      // match; ignored (see the top of this file).
+      ++phrases;
+      continue;
+    }
+    std::string key = LowerString(std::string_view(token.data(), token.size()));
+    const bool exact = key == token;
+    parsed.push_back({std::move(key), valence, exact});
+  }
+  if (line_no == 0 || (parsed.empty() && phrases == 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": empty lexicon (no entries)"));
+  }
+  if (parsed.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": lexicon has only multi-word entries"));
+  }
+
+  auto lexicon = std::unique_ptr<GeneralLexicon>(new GeneralLexicon());
+  lexicon->format_ = detected;
+  lexicon->entries_.reserve(parsed.size() + 128);
+  // Keys written in another case first, so that a key written in lower case
+  // wins over them; within each group the later line wins.
+  for (bool exact : {false, true}) {
+    for (const Parsed& p : parsed) {
+      if (p.exact != exact) continue;
+      Entry& e = lexicon->entries_[p.key];
+      e.valence = p.valence;
+      e.in_lexicon = true;
+    }
+  }
+  lexicon->lexicon_size_ = lexicon->entries_.size();
+  lexicon->AddRuleWords();
+  return std::unique_ptr<const GeneralLexicon>(std::move(lexicon));
+}
+
+void GeneralLexicon::AddRuleWords() {
+  auto add = [this](std::string_view word, uint16_t flag) -> Entry& {
+    Entry& e = entries_.try_emplace(std::string(word)).first->second;
+    e.flags |= flag;
+    return e;
+  };
+  for (std::string_view w : kNegateWords) add(w, kNegate);
+  for (const WordValue& b : kBoosters) add(b.word, kBooster).booster = b.value;
+  for (const PhraseValue& p : kSpecialCases) {
+    for (int k = 0; k < p.n; ++k) add(p.words[k], kPhrase);
+  }
+  for (const PhraseValue& p : kBoosterBigrams) {
+    for (int k = 0; k < p.n; ++k) add(p.words[k], kPhrase);
+  }
+  add("no", kNo);
+  add("kind", kKind);
+  add("of", kOf);
+  add("but", kBut);
+  add("least", kLeast);
+  add("at", kAt);
+  add("very", kVery);
+  add("never", kNever);
+  add("so", kSoThis);
+  add("this", kSoThis);
+  add("without", kWithout);
+  add("doubt", kDoubt);
+  add("or", kOrNor);
+  add("nor", kOrNor);
+}
+
+absl::StatusOr<std::unique_ptr<const GeneralLexicon>> GeneralLexicon::LoadFile(
+    const std::string& path, Format format) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::string content((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
+  return Parse(content, path, format);
+}
+
+// ---------------------------------------------------------------------------
+// Scoring (SentimentIntensityAnalyzer.polarity_scores).
+
+GeneralScores GeneralLexicon::Score(std::string_view text) const {
+  Scratch& scratch = ThreadScratch();
+  // Lower-cased tokens are written at their offset in the text (lower-casing
+  // keeps byte lengths), so the buffer never reallocates while views into it
+  // are held.
+  scratch.lower.resize(text.size());
+  char* lower_buf = scratch.lower.data();
+  std::vector<Token>& tokens = scratch.tokens;
+  tokens.clear();
+
+  // SentiText._words_and_emoticons: split on whitespace, then
+  // _strip_punc_if_word.
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text.size();
+  size_t upper_count = 0;
+  const auto* p = begin;
+  while (p < end) {
+    size_t sp;
+    while (p < end && (sp = SpaceAt(p, end)) != 0) p += sp;
+    if (p == end) break;
+    const auto* tb = p;
+    while (p < end && SpaceAt(p, end) == 0) ++p;
+    const auto* te = p;
+
+    const auto* b = tb;
+    const auto* e = te;
+    while (b < e && (kByteClass.of[*b] & kClassPunct)) ++b;
+    while (e > b && (kByteClass.of[*(e - 1)] & kClassPunct)) --e;
+    if (CountCodePoints(b, e, 3) <= 2) {
+      b = tb;  // likely an emoticon: keep it whole
+      e = te;
+    }
+    const size_t offset = static_cast<size_t>(b - begin);
+    const size_t len = static_cast<size_t>(e - b);
+    Token t;
+    t.upper = LowerAndIsUpper(text.substr(offset, len), lower_buf + offset);
+    t.lower = std::string_view(lower_buf + offset, len);
+    upper_count += t.upper;
+    if (auto it = entries_.find(absl::string_view(t.lower.data(), len));
+        it != entries_.end()) {
+      const Entry& entry = it->second;
+      t.valence = entry.valence;
+      t.booster = entry.booster;
+      t.flags = entry.flags;
+      t.in_lexicon = entry.in_lexicon;
+    } else {
+      t.valence = 0;
+      t.booster = 0;
+      t.flags = 0;
+      t.in_lexicon = false;
+    }
+    if (t.lower.find("n't") != std::string_view::npos) t.flags |= kNegate;
+    tokens.push_back(t);
+  }
+  const size_t n = tokens.size();
+  const Token* t = tokens.data();
+  // allcap_differential: some but not all words are ALL CAPS.
+  const bool cap_diff = upper_count > 0 && upper_count < n;
+
+  std::vector<double>& sentiments = scratch.sentiments;
+  sentiments.assign(n, 0.0);
+  auto is = [t](size_t j, uint16_t flag) { return (t[j].flags & flag) != 0; };
+  for (size_t i = 0; i < n; ++i) {
+    const Token& w = t[i];
+    // Words used as modifiers score 0 themselves.
+    if (w.flags & kBooster) continue;
+    if (i + 1 < n && (w.flags & kKind) && is(i + 1, kOf)) continue;
+    if (!w.in_lexicon) continue;
+
+    // sentiment_valence.
+    double valence = w.valence;
+    // "no" before another lexicon word negates it rather than scoring.
+    if ((w.flags & kNo) && i != n - 1 && t[i + 1].in_lexicon) valence = 0.0;
+    if ((i > 0 && is(i - 1, kNo)) || (i > 1 && is(i - 2, kNo)) ||
+        (i > 2 && is(i - 3, kNo) && is(i - 1, kOrNor))) {
+      valence = w.valence * kNScalar;
+    }
+    // ALL CAPS emphasis while other words are not.
+    if (w.upper && cap_diff) {
+      if (valence > 0) {
+        valence += kCIncr;
+      } else {
+        valence -= kCIncr;
+      }
+    }
+    // Modifiers up to three words back that are not lexicon words.
+    for (int start_i = 0; start_i < 3; ++start_i) {
+      const size_t back = static_cast<size_t>(start_i) + 1;
+      if (i > static_cast<size_t>(start_i) && !t[i - back].in_lexicon) {
+        double s = ScalarIncDec(t[i - back], valence, cap_diff);
+        if (start_i == 1 && s != 0) s *= 0.95;
+        if (start_i == 2 && s != 0) s *= 0.9;
+        valence += s;
+        valence = NegationCheck(valence, t, start_i, i);
+        if (start_i == 2) valence = SpecialIdiomsCheck(valence, t, n, i);
+      }
+    }
+    valence = LeastCheck(valence, t, i);
+    sentiments[i] = valence;
+  }
+
+  ButCheck(t, n, sentiments.data());
+  const GeneralScores scores = ScoreValence(sentiments.data(), n, text);
+  scratch.TrimIfLarge();
+  return scores;
+}
+
+}  // namespace dyadtone

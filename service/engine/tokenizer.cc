@@ -1,0 +1,486 @@
+#include "service/engine/tokenizer.h"
+
+#include <array>
+
+#include "absl/container/flat_hash_set.h"
+#include "service/engine/utf8.h"
+
+namespace dyadtone {
+namespace {
+
+// What a code point is to the tokenizer, after folding.
+enum class CharClass : uint8_t {
+  kSpace,
+  kNewline,
+  kWord,        // letter or digit, any script
+  kApostrophe,  // ' and its typographic forms
+  kPeriod,
+  kPunct,       // everything else
+};
+
+struct Char {
+  char32_t cp;       // folded code point ('\'' for U+2019, '-' for U+2013...)
+  CharClass cls;
+  int len;           // bytes in the original text
+  bool upper;        // an upper-case letter
+  bool digit;
+  bool em_dash;      // folds to "--"
+};
+
+constexpr std::array<CharClass, 128> MakeAsciiTable() {
+  std::array<CharClass, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9')) {
+      t[c] = CharClass::kWord;
+    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' ||
+               c < 0x20 || c == 0x7F) {
+      t[c] = CharClass::kSpace;
+    } else {
+      t[c] = CharClass::kPunct;
+    }
+  }
+  t['\n'] = CharClass::kNewline;
+  t['\''] = CharClass::kApostrophe;
+  t['.'] = CharClass::kPeriod;
+  return t;
+}
+constexpr std::array<CharClass, 128> kAscii = MakeAsciiTable();
+
+bool IsUpperNonAscii(char32_t c) {
+  return (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+         (c >= 0x100 && c <= 0x137 && c % 2 == 0) ||
+         (c >= 0x139 && c <= 0x148 && c % 2 == 1) ||
+         (c >= 0x14A && c <= 0x177 && c % 2 == 0) || c == 0x178 ||
+         (c >= 0x179 && c <= 0x17E && c % 2 == 1) ||
+         (c >= 0x391 && c <= 0x3A9) || (c >= 0x400 && c <= 0x42F);
+}
+
+char32_t ToLowerNonAscii(char32_t c) {
+  if (!IsUpperNonAscii(c)) return c;
+  if (c <= 0xDE) return c + 0x20;
+  if (c == 0x178) return 0xFF;
+  if (c <= 0x17E) return c + 1;
+  if (c <= 0x3A9) return c + 0x20;
+  if (c < 0x410) return c + 0x50;
+  return c + 0x20;
+}
+
+Char Classify(absl::string_view text, size_t pos) {
+  const unsigned char b = static_cast<unsigned char>(text[pos]);
+  if (b < 0x80) {
+    return Char{b, kAscii[b], 1, b >= 'A' && b <= 'Z', b >= '0' && b <= '9',
+                false};
+  }
+  int len;
+  const char32_t c = DecodeUtf8(text, pos, &len);
+  Char ch{c, CharClass::kWord, len, false, false, false};
+  switch (c) {
+    case 0x00A0: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x3000: case 0xFEFF:
+      ch.cls = c == 0x2028 || c == 0x2029 ? CharClass::kNewline
+                                          : CharClass::kSpace;
+      return ch;
+    case 0x2018: case 0x2019: case 0x201B: case 0x02BC: case 0x2032:
+      ch.cp = '\'', ch.cls = CharClass::kApostrophe;
+      return ch;
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB:
+    case 0x00BB: case 0x2033:
+      ch.cp = '"', ch.cls = CharClass::kPunct;
+      return ch;
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2212:
+      ch.cp = '-', ch.cls = CharClass::kPunct;
+      return ch;
+    case 0x2014: case 0x2015:
+      ch.cp = '-', ch.cls = CharClass::kPunct, ch.em_dash = true;
+      return ch;
+    case 0x2026:
+      ch.cp = 0x2026, ch.cls = CharClass::kPunct;
+      return ch;
+    default:
+      break;
+  }
+  if ((c >= 0x2000 && c <= 0x200B)) {
+    ch.cls = CharClass::kSpace;
+  } else if ((c >= 0x80 && c <= 0xBF) || c == 0xD7 || c == 0xF7 ||
+             (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+             (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0x1F000 && c <= 0x1FFFF)) {
+    // Latin-1 punctuation, general punctuation, symbols, arrows, CJK
+    // punctuation, emoji: punctuation to us.
+    ch.cls = CharClass::kPunct;
+  } else {
+    ch.upper = IsUpperNonAscii(c);
+  }
+  return ch;
+}
+
+// Titles and month abbreviations that keep their dot and never end a
+// sentence.
+const absl::flat_hash_set<absl::string_view>& TitleAbbreviations() {
+  static const auto* set = new absl::flat_hash_set<absl::string_view>{
+      "mr",   "mrs",  "ms",   "dr",    "prof", "gen",  "col",  "lt",
+      "sgt",  "capt", "cmdr", "adm",   "maj",  "brig", "st",   "jr",
+      "sr",   "rep",  "sen",  "gov",   "pres", "amb",  "hon",  "rev",
+      "vs",   "etc",  "inc",  "ltd",   "corp", "dept", "univ", "est",
+      "jan",  "feb",  "apr",  "jun",   "jul",  "aug",  "sep",  "sept",
+      "oct",  "nov",  "dec",  "approx", "fig", "mt",   "ft",   "no"};
+  return *set;
+}
+
+// Words that, capitalised after a dotted acronym ("... with the U.S. The
+// talks ..."), show that the acronym's dot also ended the sentence.
+const absl::flat_hash_set<absl::string_view>& SentenceOpeners() {
+  static const auto* set = new absl::flat_hash_set<absl::string_view>{
+      "the", "he",  "she",     "it",        "they",  "we",    "but",
+      "in",  "on",  "this",    "that",      "these", "a",     "an",
+      "his", "her", "their",   "its",       "after", "however",
+      "meanwhile",  "earlier", "later",     "i",     "there", "both"};
+  return *set;
+}
+
+class Tokenizer {
+ public:
+  Tokenizer(absl::string_view text, TokenizedText* out)
+      : text_(text), out_(out) {}
+
+  void Run();
+
+ private:
+  bool AtEnd() const { return pos_ >= text_.size(); }
+  Char Peek(size_t at) const { return Classify(text_, at); }
+
+  void SkipSpace();
+  void ScanWord();
+  void ScanPunct(const Char& c);
+  bool TryDottedAcronym();
+  bool IsSentenceOpenerAt(size_t at) const;
+  void AppendLower(const Char& c);
+  void BeginToken(size_t begin);
+  void EndToken(size_t end, uint16_t extra_flags);
+  void BreakSentence();
+
+  absl::string_view text_;
+  TokenizedText* out_;
+  size_t pos_ = 0;
+  // State for the token being built and the one before it.
+  Token cur_;
+  uint16_t pending_flags_ = kLineStart | kParagraphStart;
+  bool break_pending_ = false;     // the last token ended a sentence
+  bool word_in_sentence_ = false;  // a word token was seen in this sentence
+};
+
+void Tokenizer::Run() {
+  out_->text = text_;
+  out_->norm.clear();
+  out_->tokens.clear();
+  out_->sentences.clear();
+  out_->sentences.push_back(Sentence{0, 0});
+  while (true) {
+    SkipSpace();
+    if (AtEnd()) break;
+    const Char c = Peek(pos_);
+    if (c.cls == CharClass::kWord) {
+      ScanWord();
+    } else {
+      ScanPunct(c);
+    }
+  }
+  Sentence& last = out_->sentences.back();
+  last.end_token = static_cast<uint32_t>(out_->tokens.size());
+  if (last.first_token == last.end_token && out_->sentences.size() > 1) {
+    out_->sentences.pop_back();
+  }
+  if (out_->tokens.empty()) out_->sentences.clear();
+}
+
+void Tokenizer::SkipSpace() {
+  int newlines = 0;
+  bool any = false;
+  while (!AtEnd()) {
+    const Char c = Peek(pos_);
+    if (c.cls == CharClass::kNewline) {
+      ++newlines;
+    } else if (c.cls != CharClass::kSpace) {
+      break;
+    }
+    any = true;
+    pos_ += c.len;
+  }
+  if (any) pending_flags_ |= kSpaceBefore;
+  if (newlines == 0 || out_->tokens.empty()) return;
+  pending_flags_ |= kLineStart;
+  if (newlines >= 2) {
+    pending_flags_ |= kParagraphStart;
+    break_pending_ = true;
+    return;
+  }
+  // A single newline ends the sentence unless the next line continues it in
+  // lower case (hard-wrapped text).
+  if (AtEnd()) return;
+  const Char next = Peek(pos_);
+  const bool continues = next.cls == CharClass::kWord && !next.upper &&
+                         !next.digit && !break_pending_;
+  if (!continues) break_pending_ = true;
+}
+
+void Tokenizer::BreakSentence() {
+  Sentence& last = out_->sentences.back();
+  last.end_token = static_cast<uint32_t>(out_->tokens.size());
+  if (last.end_token > last.first_token) {
+    out_->sentences.push_back(Sentence{last.end_token, 0});
+  }
+  word_in_sentence_ = false;
+  break_pending_ = false;
+}
+
+void Tokenizer::BeginToken(size_t begin) {
+  const Sentence& s = out_->sentences.back();
+  if (break_pending_ ||
+      out_->tokens.size() - s.first_token >= kMaxSentenceTokens) {
+    BreakSentence();
+  }
+  cur_ = Token();
+  cur_.begin = static_cast<uint32_t>(begin);
+  cur_.norm_begin = static_cast<uint32_t>(out_->norm.size());
+  cur_.flags = pending_flags_;
+  pending_flags_ = 0;
+}
+
+void Tokenizer::EndToken(size_t end, uint16_t extra_flags) {
+  cur_.end = static_cast<uint32_t>(end);
+  cur_.norm_size = static_cast<uint32_t>(out_->norm.size()) - cur_.norm_begin;
+  cur_.flags |= extra_flags;
+  // kSentenceStart marks the first word of a sentence, after any quotes.
+  if ((cur_.flags & kWordToken) && !word_in_sentence_) {
+    cur_.flags |= kSentenceStart;
+    word_in_sentence_ = true;
+  } else {
+    cur_.flags &= ~kSentenceStart;
+  }
+  cur_.sentence = static_cast<uint32_t>(out_->sentences.size() - 1);
+  out_->tokens.push_back(cur_);
+}
+
+void Tokenizer::AppendLower(const Char& c) {
+  if (c.cp < 0x80) {
+    out_->norm.push_back(
+        static_cast<char>(c.upper ? c.cp + ('a' - 'A') : c.cp));
+  } else {
+    AppendUtf8(ToLowerNonAscii(c.cp), &out_->norm);
+  }
+}
+
+// "U.S.", "U.K.", "D.C.", "u.s.": single letters each followed by a dot.
+bool Tokenizer::TryDottedAcronym() {
+  size_t p = pos_;
+  int letters = 0;
+  while (p + 1 < text_.size()) {
+    const Char c = Peek(p);
+    if (c.cls != CharClass::kWord || c.digit) break;
+    if (p + c.len >= text_.size() || text_[p + c.len] != '.') break;
+    const size_t after = p + c.len + 1;
+    ++letters;
+    p = after;
+    if (after < text_.size() && Peek(after).cls == CharClass::kWord &&
+        after + Peek(after).len < text_.size() &&
+        text_[after + Peek(after).len] == '.') {
+      continue;
+    }
+    break;
+  }
+  if (letters < 2) return false;
+  BeginToken(pos_);
+  bool all_upper = true;
+  while (pos_ < p) {
+    const Char c = Peek(pos_);
+    if (c.cls == CharClass::kWord && !c.upper) all_upper = false;
+    AppendLower(c);
+    pos_ += c.len;
+  }
+  uint16_t flags = kWordToken | kAbbreviation;
+  if (all_upper) flags |= kAllCaps | kCapitalized;
+  EndToken(pos_, flags);
+  return true;
+}
+
+bool Tokenizer::IsSentenceOpenerAt(size_t at) const {
+  char buf[16];
+  size_t n = 0;
+  while (at + n < text_.size() && n < sizeof(buf)) {
+    const unsigned char b = static_cast<unsigned char>(text_[at + n]);
+    if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z'))) break;
+    buf[n] = static_cast<char>(b | 0x20);
+    ++n;
+  }
+  return n < sizeof(buf) &&
+         SentenceOpeners().contains(absl::string_view(buf, n));
+}
+
+void Tokenizer::ScanWord() {
+  // A dotted acronym after which a capitalised sentence opener follows
+  // also ends its sentence: handled when the next word begins.
+  const bool after_acronym =
+      !out_->tokens.empty() &&
+      out_->tokens.back().Has(kAbbreviation) &&
+      !out_->tokens.back().Has(kInitial) &&
+      out_->tokens.back().norm_size > 3 &&  // "u.s." but not "mr."
+      (pending_flags_ & kSpaceBefore);
+  if (TryDottedAcronym()) return;
+  const size_t start = pos_;
+  const Char first = Peek(pos_);
+  // "J." followed by a space and a letter: an initial.
+  if (first.upper && pos_ + first.len + 1 < text_.size() &&
+      text_[pos_ + first.len] == '.' &&
+      (text_[pos_ + first.len + 1] == ' ') &&
+      pos_ + first.len + 2 < text_.size() &&
+      Peek(pos_ + first.len + 2).cls == CharClass::kWord) {
+    BeginToken(start);
+    AppendLower(first);
+    out_->norm.push_back('.');
+    pos_ += first.len + 1;
+    EndToken(pos_, kWordToken | kInitial | kAbbreviation | kCapitalized |
+                       kAllCaps);
+    return;
+  }
+  if (after_acronym && first.upper && IsSentenceOpenerAt(start)) {
+    break_pending_ = true;
+  }
+  BeginToken(start);
+  bool has_letter = false, all_upper = true, digit = false;
+  size_t last_char_pos = pos_;
+  while (!AtEnd()) {
+    const Char c = Peek(pos_);
+    if (c.cls == CharClass::kWord) {
+      if (c.digit) {
+        digit = true;
+      } else {
+        has_letter = true;
+        if (!c.upper) all_upper = false;
+      }
+      AppendLower(c);
+      last_char_pos = pos_;
+      pos_ += c.len;
+      continue;
+    }
+    const size_t next = pos_ + c.len;
+    const bool next_is_word =
+        next < text_.size() && Peek(next).cls == CharClass::kWord;
+    if (c.cls == CharClass::kApostrophe && next_is_word) {
+      // "'s" ends the word; "n't" is its own token; d'Ivoire stays whole.
+      const Char n = Peek(next);
+      const bool clitic_end =
+          next + n.len >= text_.size() ||
+          Peek(next + n.len).cls != CharClass::kWord;
+      if (clitic_end && (n.cp == 's' || n.cp == 'S')) break;
+      if (clitic_end && (n.cp == 't' || n.cp == 'T') &&
+          out_->norm.size() > cur_.norm_begin + 1 &&
+          out_->norm.back() == 'n') {
+        // Give the 'n' back: "did" + "n't".
+        out_->norm.pop_back();
+        pos_ = last_char_pos;
+        break;
+      }
+      out_->norm.push_back('\'');
+      pos_ = next;
+      continue;
+    }
+    // 97.5 and 1,000 stay one token.
+    if ((c.cp == '.' || c.cp == ',') && digit && next_is_word &&
+        Peek(next).digit && out_->norm.size() > cur_.norm_begin &&
+        (out_->norm.back() >= '0' && out_->norm.back() <= '9')) {
+      out_->norm.push_back(static_cast<char>(c.cp));
+      pos_ = next;
+      continue;
+    }
+    break;
+  }
+  uint16_t flags = kWordToken;
+  if (first.upper) flags |= kCapitalized;
+  if (has_letter && all_upper) flags |= kAllCaps;
+  if (digit) flags |= kHasDigit;
+  // Titles and month abbreviations keep their dot.
+  if (!AtEnd() && text_[pos_] == '.' && has_letter &&
+      TitleAbbreviations().contains(absl::string_view(out_->norm).substr(
+          cur_.norm_begin))) {
+    out_->norm.push_back('.');
+    ++pos_;
+    flags |= kAbbreviation;
+  }
+  EndToken(pos_, flags);
+}
+
+void Tokenizer::ScanPunct(const Char& c) {
+  // A closing quote or bracket right after the end of a sentence belongs to
+  // that sentence.
+  const bool closing = (c.cp == '"' || c.cp == ')' || c.cp == ']' ||
+                        c.cls == CharClass::kApostrophe) &&
+                       !(pending_flags_ & kSpaceBefore) &&
+                       !out_->tokens.empty() &&
+                       out_->tokens.back().Has(kSentenceEnd);
+  if (closing) break_pending_ = false;
+  BeginToken(pos_);
+  if (closing) break_pending_ = true;
+  uint16_t flags = 0;
+  if (c.cls == CharClass::kApostrophe) {
+    // A lone "'s" (typed with a space, or after a quote) is a clitic word.
+    out_->norm.push_back('\'');
+    pos_ += c.len;
+    if (!AtEnd() && (text_[pos_] == 's' || text_[pos_] == 'S') &&
+        (pos_ + 1 >= text_.size() ||
+         Peek(pos_ + 1).cls != CharClass::kWord) &&
+        !out_->tokens.empty() && !(cur_.flags & kSpaceBefore)) {
+      out_->norm.push_back('s');
+      ++pos_;
+      flags |= kWordToken;
+    }
+    EndToken(pos_, flags);
+    return;
+  }
+  if (c.cls == CharClass::kPeriod) {
+    // "..." is one token and does not end a sentence.
+    size_t n = 0;
+    while (pos_ + n < text_.size() && text_[pos_ + n] == '.') ++n;
+    out_->norm.append(n >= 3 ? "..." : ".");
+    pos_ += n >= 3 ? n : 1;
+    if (n < 3) {
+      flags |= kSentenceEnd;
+      break_pending_ = true;
+    }
+    EndToken(pos_, flags);
+    return;
+  }
+  if (c.em_dash) {
+    out_->norm.append("--");
+  } else if (c.cp == 0x2026) {
+    out_->norm.append("...");
+  } else {
+    AppendUtf8(c.cp, &out_->norm);
+  }
+  pos_ += c.len;
+  if (c.cp == '-' && !c.em_dash && !AtEnd() && text_[pos_] == '-') {
+    out_->norm.push_back('-');  // "--" typed as two hyphens
+    ++pos_;
+  }
+  if (c.cp == '!' || c.cp == '?') {
+    flags |= kSentenceEnd;
+    break_pending_ = true;
+  }
+  EndToken(pos_, flags);
+}
+
+}  // namespace
+
+void Tokenize(absl::string_view text, TokenizedText* out) {
+  Tokenizer(text, out).Run();
+}
+
+std::vector<std::string> TokenizePhrase(absl::string_view phrase) {
+  TokenizedText t;
+  Tokenize(phrase, &t);
+  std::vector<std::string> words;
+  words.reserve(t.tokens.size());
+  for (const Token& tok : t.tokens) words.emplace_back(t.Norm(tok));
+  return words;
+}
+
+}  // namespace dyadtone

@@ -1,0 +1,420 @@
+// The engine's rules, one at a time, on a small hand-made gazetteer and
+// lexicon (tests/testdata/mini_*.txt), so that each test shows one rule and
+// does not move when the shipped data grows.
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/engine/engine.h"
+#include "tests/test_util.h"
+
+namespace dyadtone {
+namespace {
+
+using ::testing::DoubleNear;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class EngineRulesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto engine = Engine::FromContents(
+        ReadTestFile(DYADTONE_TESTDATA_DIR "/mini_gazetteer.txt"),
+        "mini_gazetteer.txt",
+        ReadTestFile(DYADTONE_TESTDATA_DIR "/mini_lexicon.txt"),
+        "mini_lexicon.txt");
+    ASSERT_THAT(engine, IsOk());
+    engine_ = engine->release();
+  }
+  static void TearDownTestSuite() { delete engine_; }
+
+  static ArticleResult Score(const std::string& text,
+                             std::optional<absl::CivilDay> date = {}) {
+    ArticleInput in{text};
+    in.date = date;
+    absl::StatusOr<ArticleResult> r = engine_->Score(in);
+    EXPECT_THAT(r, IsOk()) << text;
+    return r.ok() ? *std::move(r) : ArticleResult();
+  }
+
+  static const DyadScore* Dyad(const ArticleResult& r, const std::string& x,
+                               const std::string& y) {
+    const DyadKey key = MakeDyadKey(x, y);
+    for (const DyadScore& d : r.dyads) {
+      if (d.dyad == key) return &d;
+    }
+    return nullptr;
+  }
+
+  static double Tone(const std::string& text, const std::string& x,
+                     const std::string& y) {
+    const ArticleResult r = Score(text);
+    const DyadScore* d = Dyad(r, x, y);
+    return d == nullptr ? 0 : d->tone;
+  }
+
+  static std::vector<std::string> ActorCodes(const std::string& text) {
+    std::vector<std::string> codes;
+    for (const ActorCount& a : Score(text).actors) codes.push_back(a.code);
+    std::sort(codes.begin(), codes.end());
+    return codes;
+  }
+
+  static const Engine* engine_;
+};
+const Engine* EngineRulesTest::engine_ = nullptr;
+
+TEST_F(EngineRulesTest, WarmSignalIsAttributedWithDirectionAndEvidence) {
+  const std::string text =
+      "Pakistan values its long friendship with the United States.";
+  const ArticleResult r = Score(text);
+  ASSERT_EQ(r.evidence.size(), 1u);
+  const Evidence& e = r.evidence[0];
+  EXPECT_EQ(e.text, "values its long friendship");
+  EXPECT_EQ(text.substr(e.span.begin, e.span.end - e.span.begin), e.text);
+  EXPECT_EQ(e.pattern, "value+ ~3 friendship|relationship|ties");
+  EXPECT_EQ(e.lexicon_line, 3);
+  EXPECT_EQ(e.entry_class, QuadClass::kVerbalCooperation);
+  EXPECT_EQ(e.source, "PAK");
+  EXPECT_EQ(e.target, "USA");
+  EXPECT_EQ(e.attribution, Attribution::kClause);
+  ASSERT_TRUE(r.main_dyad.has_value());
+  EXPECT_EQ(r.main_dyad->a, "PAK");
+  EXPECT_EQ(r.main_dyad->b, "USA");
+  const DyadScore* d = Dyad(r, "USA", "PAK");
+  ASSERT_NE(d, nullptr);
+  // One signal of weight 3: tone = 3 / (3 + kEvidencePrior).
+  EXPECT_THAT(d->tone, DoubleNear(3.0 / 7.0, 1e-9));
+  EXPECT_EQ(d->raw_sum, 3.0);
+  EXPECT_EQ(d->class_counts[0], 1);
+  EXPECT_EQ(d->directed_sum[0], 3.0);  // PAK -> USA
+  EXPECT_EQ(d->goldstein_mean, 3.0);
+}
+
+TEST_F(EngineRulesTest, RegretTakesItsSignFromContext) {
+  const ArticleResult over =
+      Score("The United States expressed regret over Pakistan's decision.");
+  ASSERT_EQ(over.evidence.size(), 1u);
+  EXPECT_EQ(over.evidence[0].entry_class, QuadClass::kVerbalConflict);
+  EXPECT_LT(Dyad(over, "PAK", "USA")->tone, 0);
+
+  const ArticleResult for_incident = Score(
+      "Pakistan expressed regret for the incident involving American "
+      "diplomats.");
+  ASSERT_EQ(for_incident.evidence.size(), 1u);
+  EXPECT_EQ(for_incident.evidence[0].entry_class,
+            QuadClass::kVerbalCooperation);
+  EXPECT_GT(Dyad(for_incident, "PAK", "USA")->tone, 0);
+}
+
+TEST_F(EngineRulesTest, NegationFlipsAndScales) {
+  const ArticleResult r =
+      Score("Pakistan was not satisfied with the United States.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  const Evidence& e = r.evidence[0];
+  ASSERT_EQ(e.modifiers.size(), 1u);
+  EXPECT_EQ(e.modifiers[0].type, ModifierType::kNegation);
+  EXPECT_EQ(e.modifiers[0].text, "not");
+  EXPECT_EQ(e.contribution, 2.0 * -0.75);
+  EXPECT_EQ(e.effective_class, QuadClass::kVerbalConflict);
+  EXPECT_LT(Dyad(r, "PAK", "USA")->tone, 0);
+
+  // Cold turns warm.
+  EXPECT_GT(Tone("Pakistan is not abandoning its ties with the United States.",
+                 "PAK", "USA"),
+            0);
+  EXPECT_LT(Tone("Pakistan is abandoning its ties with the United States.",
+                 "PAK", "USA"),
+            0);
+  // Multi-word negators and clitics.
+  EXPECT_LT(Tone("Pakistan failed to provide aid to the United States.", "PAK",
+                 "USA"),
+            0);
+  EXPECT_LT(Tone("Pakistan isn't satisfied with the United States.", "PAK",
+                 "USA"),
+            0);
+}
+
+TEST_F(EngineRulesTest, NonNegatorsAndClauseBoundariesStopNegation) {
+  EXPECT_GT(Tone("Pakistan not only values its ties with the United States.",
+                 "PAK", "USA"),
+            0);
+  // The negation is in another clause.
+  EXPECT_GT(Tone("Pakistan did not hesitate; it deepened ties with the United "
+                 "States.",
+                 "PAK", "USA"),
+            0);
+}
+
+TEST_F(EngineRulesTest, IntensifiersBeforeAndInsideTheMatch) {
+  const ArticleResult before =
+      Score("The United States deeply regrets Pakistan's move.");
+  ASSERT_EQ(before.evidence.size(), 1u);
+  EXPECT_EQ(before.evidence[0].contribution, -2.0 * 1.5);
+
+  const ArticleResult inside =
+      Score("The United States expressed deep regret over Pakistan's move.");
+  ASSERT_EQ(inside.evidence.size(), 1u);
+  EXPECT_EQ(inside.evidence[0].text, "expressed deep regret over");
+  ASSERT_EQ(inside.evidence[0].modifiers.size(), 1u);
+  EXPECT_EQ(inside.evidence[0].modifiers[0].text, "deep");
+  EXPECT_EQ(inside.evidence[0].contribution, -2.0 * 1.5);
+
+  const ArticleResult damp =
+      Score("Pakistan slightly criticised the United States.");
+  EXPECT_EQ(damp.evidence[0].contribution, -3.0 * 0.5);
+}
+
+TEST_F(EngineRulesTest, HedgesScaleDown) {
+  const ArticleResult r = Score("Pakistan may criticise the United States.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_THAT(r.evidence[0].contribution, DoubleNear(-3.0 * 0.6, 1e-12));
+  EXPECT_EQ(r.evidence[0].modifiers[0].type, ModifierType::kHedge);
+}
+
+TEST_F(EngineRulesTest, ContrastWeighsTheClauseAfterMore) {
+  const ArticleResult r = Score(
+      "Pakistan criticised the United States but values its friendship "
+      "with America.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[0].contribution, -3.0 * 0.5);
+  EXPECT_EQ(r.evidence[1].contribution, 3.0 * 1.5);
+  EXPECT_GT(Dyad(r, "PAK", "USA")->tone, 0);
+
+  // "although" dampens its own clause.
+  const ArticleResult a = Score(
+      "Although Pakistan criticised the United States, it deepened ties "
+      "with America.");
+  ASSERT_EQ(a.evidence.size(), 2u);
+  EXPECT_EQ(a.evidence[0].contribution, -3.0 * 0.5);
+  EXPECT_EQ(a.evidence[1].contribution, 3.0 * 1.2);
+}
+
+TEST_F(EngineRulesTest, LongestMatchHidesShorterPatterns) {
+  const ArticleResult r =
+      Score("China suspended cooperation with the United States.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].pattern, "suspend+ ~3 cooperation");
+  EXPECT_LT(Dyad(r, "CHN", "USA")->tone, 0);
+}
+
+TEST_F(EngineRulesTest, ProceduralWordsScoreNothing) {
+  const ArticleResult r =
+      Score("Pakistani and American officials met in Islamabad.");
+  EXPECT_TRUE(r.evidence.empty());
+  const DyadScore* d = Dyad(r, "PAK", "USA");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->tone, 0);
+  EXPECT_EQ(d->co_mentions, 1);
+}
+
+TEST_F(EngineRulesTest, AThirdCountryDoesNotSoakUpTheSignals) {
+  const ArticleResult r = Score(
+      "Pakistan values its friendship with the United States, while China "
+      "criticised India.");
+  const DyadScore* pak_usa = Dyad(r, "PAK", "USA");
+  ASSERT_NE(pak_usa, nullptr);
+  EXPECT_GT(pak_usa->tone, 0);
+  EXPECT_EQ(pak_usa->signals, 1);
+  const DyadScore* chn_ind = Dyad(r, "CHN", "IND");
+  ASSERT_NE(chn_ind, nullptr);
+  EXPECT_LT(chn_ind->tone, 0);
+  for (const Evidence& e : r.evidence) {
+    if (e.pattern.rfind("value", 0) == 0) {
+      EXPECT_NE(e.source, "CHN");
+      EXPECT_NE(e.target, "CHN");
+    }
+  }
+}
+
+TEST_F(EngineRulesTest, ASpeakerOfTheMainDyadNeedsNoSecondName) {
+  const ArticleResult r = Score(
+      "Pakistan and the United States held talks in Islamabad. \"We value "
+      "our friendship with the United States,\" the statement said.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  const Evidence& e = r.evidence[0];
+  EXPECT_EQ(e.attribution, Attribution::kMainDyadSpeaker);
+  EXPECT_EQ(e.source, "PAK");
+  EXPECT_EQ(e.target, "USA");
+  EXPECT_GT(Dyad(r, "PAK", "USA")->tone, 0);
+}
+
+TEST_F(EngineRulesTest, DyadMarkersResolveToTheMainDyad) {
+  const ArticleResult r = Score(
+      "Pakistan and the United States met in Islamabad. Both sides "
+      "expressed satisfaction.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kMainDyadMarker);
+  ASSERT_TRUE(r.evidence[0].dyad.has_value());
+  EXPECT_EQ(*r.evidence[0].dyad, MakeDyadKey("PAK", "USA"));
+  EXPECT_TRUE(r.evidence[0].source.empty());
+}
+
+TEST_F(EngineRulesTest, ASignalWithoutAPairScoresNoDyad) {
+  const ArticleResult r = Score(
+      "Pakistan and the United States met in Islamabad. Militants attacked "
+      "homes in Pakistan.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kNone);
+  EXPECT_FALSE(r.evidence[0].dyad.has_value());
+  EXPECT_EQ(Dyad(r, "PAK", "USA")->signals, 0);
+}
+
+TEST_F(EngineRulesTest, PassiveVoiceSwapsDirection) {
+  const ArticleResult r =
+      Score("Pakistan's decision was criticised by the United States.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "USA");
+  EXPECT_EQ(r.evidence[0].target, "PAK");
+}
+
+TEST_F(EngineRulesTest, NamesAfterATitleAreLearntForTheArticle) {
+  const ArticleResult r = Score(
+      "US Deputy Secretary of State Wendy Sherman spoke to reporters. "
+      "Sherman criticised Pakistan.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "USA");
+  EXPECT_EQ(r.evidence[0].target, "PAK");
+  // Without the introduction, "Sherman" is nobody.
+  const ArticleResult unknown = Score("Sherman criticised Pakistan.");
+  EXPECT_FALSE(unknown.evidence[0].dyad.has_value());
+}
+
+TEST_F(EngineRulesTest, PersonsSpeakForTheStateOnlyWhileInOffice) {
+  const std::string text = "Blinken criticised Pakistan.";
+  const ArticleResult in_office = Score(text, absl::CivilDay(2022, 5, 1));
+  EXPECT_THAT(in_office.actors.size(), 2u);
+  EXPECT_EQ(in_office.evidence[0].source, "USA");
+  const ArticleResult after = Score(text, absl::CivilDay(2026, 5, 1));
+  EXPECT_EQ(after.actors.size(), 1u);
+  // Without a date every term counts.
+  EXPECT_EQ(Score("Blinken met reporters.").actors.size(), 1u);
+  // Middle initials.
+  EXPECT_EQ(Score("antony J. blinken met Antony Blinken.").actors[0].mentions,
+            2);
+}
+
+TEST_F(EngineRulesTest, CaseDecidesWhereItMatters) {
+  EXPECT_THAT(ActorCodes("They told us about it."), ElementsAre());
+  EXPECT_THAT(ActorCodes("The US said so."), ElementsAre("USA"));
+  EXPECT_THAT(ActorCodes("He met the Us secretary of state."),
+              ElementsAre("USA"));
+  EXPECT_THAT(ActorCodes("Us and them."), ElementsAre());
+  EXPECT_THAT(ActorCodes("They ate turkey and china plates."), ElementsAre());
+  EXPECT_THAT(ActorCodes("Turkey and China met."), ElementsAre("CHN", "TUR"));
+  EXPECT_THAT(ActorCodes("Officials in Türkiye spoke."), ElementsAre("TUR"));
+}
+
+TEST_F(EngineRulesTest, VetoesRemoveFalseReadings) {
+  EXPECT_THAT(ActorCodes("Flooding hit Washington state."), ElementsAre());
+  EXPECT_THAT(ActorCodes("A statue of George Washington."), ElementsAre());
+  EXPECT_THAT(ActorCodes("Trade with Latin America grew."), ElementsAre());
+  EXPECT_THAT(ActorCodes("Voters in Atlanta, Georgia queued."),
+              ElementsAre());
+  EXPECT_THAT(ActorCodes("The Georgia governor spoke."), ElementsAre());
+  EXPECT_THAT(ActorCodes("Fans cheered Michael Jordan."), ElementsAre());
+  EXPECT_THAT(ActorCodes("Ships crossed the Indian Ocean."), ElementsAre());
+  EXPECT_THAT(ActorCodes("Jordan and Georgia signed a deal."),
+              ElementsAre("GEO", "JOR"));
+  EXPECT_THAT(ActorCodes("Washington and New Delhi spoke."),
+              ElementsAre("IND", "USA"));
+}
+
+TEST_F(EngineRulesTest, LocativeMentionsYieldToAgents) {
+  const ArticleResult r = Score(
+      "In Beijing, Pakistan criticised the United States.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(r.evidence[0].target, "USA");
+}
+
+TEST_F(EngineRulesTest, DyadsOfInterestAreReportedEvenWhenSilent) {
+  ArticleInput in{"Pakistan criticised the United States."};
+  in.dyads_of_interest.push_back(MakeDyadKey("IND", "CHN"));
+  absl::StatusOr<ArticleResult> r = engine_->Score(in);
+  ASSERT_THAT(r, IsOk());
+  const DyadScore* d = Dyad(*r, "CHN", "IND");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->signals, 0);
+  EXPECT_EQ(d->tone, 0);
+  EXPECT_EQ(r->dyads.front().dyad, MakeDyadKey("PAK", "USA"));
+}
+
+TEST_F(EngineRulesTest, TextWithNoCountriesScoresNoDyad) {
+  const ArticleResult r = Score("The floods destroyed homes. Rain fell.");
+  EXPECT_TRUE(r.dyads.empty());
+  EXPECT_TRUE(r.actors.empty());
+  EXPECT_FALSE(r.main_dyad.has_value());
+  EXPECT_EQ(r.date.source, DateSource::kNone);
+}
+
+TEST_F(EngineRulesTest, CallerDateWinsOverTheHeader) {
+  const std::string text = "date 2023-04-03 Pakistan met the US.";
+  EXPECT_EQ(Score(text).date.source, DateSource::kHeader);
+  EXPECT_EQ(*Score(text).date.day, absl::CivilDay(2023, 4, 3));
+  const ArticleResult r = Score(text, absl::CivilDay(2020, 1, 2));
+  EXPECT_EQ(r.date.source, DateSource::kCaller);
+  EXPECT_EQ(*r.date.day, absl::CivilDay(2020, 1, 2));
+}
+
+TEST_F(EngineRulesTest, BadInputGetsAClearError) {
+  using absl::StatusCode;
+  EXPECT_THAT(engine_->Score({""}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("empty")));
+  EXPECT_THAT(engine_->Score({"  \n\t "}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("no words")));
+  EXPECT_THAT(engine_->Score({"Pakistan \xFF the US"}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("byte 9")));
+  const std::string nul("Pakistan\0US", 11);
+  EXPECT_THAT(engine_->Score({nul}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("NUL")));
+  auto small = Engine::FromContents(
+      ReadTestFile(DYADTONE_TESTDATA_DIR "/mini_gazetteer.txt"), "g",
+      ReadTestFile(DYADTONE_TESTDATA_DIR "/mini_lexicon.txt"), "l", nullptr,
+      "", /*max_text_bytes=*/100);
+  ASSERT_THAT(small, IsOk());
+  EXPECT_THAT((*small)->Score({std::string(101, 'a')}),
+              StatusIs(StatusCode::kResourceExhausted, HasSubstr("100")));
+}
+
+TEST_F(EngineRulesTest, ATwentyMegabyteArticleIsScored) {
+  const std::string paragraph =
+      "Pakistan values its friendship with the United States. China "
+      "criticised India over the border. The floods destroyed homes.\n\n";
+  std::string text;
+  while (text.size() < (20u << 20)) text += paragraph;
+  absl::StatusOr<ArticleResult> r = engine_->Score({text});
+  ASSERT_THAT(r, IsOk());
+  const size_t copies = text.size() / paragraph.size();
+  EXPECT_EQ(r->evidence.size(), 2 * copies);
+  EXPECT_EQ(Dyad(*r, "PAK", "USA")->signals, static_cast<int>(copies));
+}
+
+TEST_F(EngineRulesTest, SharedAcrossThreadsGivesTheSameResults) {
+  const std::string text =
+      "Pakistan values its friendship with the United States, but China "
+      "criticised India.";
+  const ArticleResult expected = Score(text);
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        absl::StatusOr<ArticleResult> r = engine_->Score({text});
+        if (!r.ok() || r->evidence.size() != expected.evidence.size() ||
+            r->dyads.size() != expected.dyads.size() ||
+            r->dyads[0].tone != expected.dyads[0].tone) {
+          ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_THAT(mismatches, ElementsAre(0, 0, 0, 0));
+}
+
+}  // namespace
+}  // namespace dyadtone
