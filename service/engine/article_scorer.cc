@@ -83,17 +83,15 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
     const Sentence& s = text_.sentences[first.sentence];
     ev.sentence_span = {text_.tokens[s.first_token].begin,
                         text_.tokens[s.end_token - 1].end};
-    ApplyModifiers(m, &ev);
-    bool is_pending = false;
+    ApplyModifiers(m, i > 0 ? ws_.signals[i - 1].end_token : 0, &ev);
     result->evidence.push_back(std::move(ev));
-    evidence_count_ = static_cast<int>(result->evidence.size());
-    AttributeExplicit(m, &result->evidence.back(), &is_pending);
-    if (is_pending) pending.push_back({i, result->evidence.size() - 1});
+    if (!AttributeExplicit(m, result)) {
+      pending.push_back({i, result->evidence.size() - 1});
+    }
   }
   ChooseMainDyad();
   for (const auto& [signal, evidence] : pending) {
-    evidence_count_ = static_cast<int>(evidence) + 1;
-    AttributeImplicit(ws_.signals[signal], &result->evidence[evidence]);
+    AttributeImplicit(ws_.signals[signal], evidence, result);
   }
   Aggregate(extra_dyads, result);
 }
@@ -235,7 +233,8 @@ bool ArticleScorer::InWindow(uint32_t from, uint32_t to, uint32_t clause,
   return any;
 }
 
-void ArticleScorer::ApplyModifiers(const SignalMatch& m, Evidence* ev) const {
+void ArticleScorer::ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
+                                   Evidence* ev) const {
   const auto& tokens = text_.tokens;
   const auto& lex = model_.lexicon();
   const uint32_t start = m.first_token;
@@ -253,20 +252,24 @@ void ArticleScorer::ApplyModifiers(const SignalMatch& m, Evidence* ev) const {
     ev->modifiers.push_back(std::move(am));
     factor *= f;
   };
+  // A modifier before the signal belongs to it only up to the previous
+  // signal: "not abandoning its friendship" negates "abandoning" alone.
+  const uint32_t floor = std::max(s.first_token, scope_start);
   auto window_start = [&](uint32_t w) {
-    return start >= s.first_token + w ? start - w : s.first_token;
+    return start >= floor + w ? start - w : floor;
   };
   int mod;
-  if (InWindow(window_start(kNegationWindow), start, clause,
-               ModifierKind::kNegator, &mod) &&
-      ws_.modifiers[mod].end_token <= start) {
+  // Negators before the signal, or in its gaps ("made no progress").
+  if ((InWindow(window_start(kNegationWindow), start, clause,
+                ModifierKind::kNegator, &mod) &&
+       ws_.modifiers[mod].end_token <= start) ||
+      InGap(m, ModifierKind::kNegator, &mod)) {
     add(ModifierType::kNegation, mod, kNegationFactor);
   }
-  // An intensifier just before the signal or inside its gaps.
-  if (InWindow(window_start(kIntensifierWindow), m.end_token, clause,
+  // An intensifier just before the signal or in its gaps.
+  if (InWindow(window_start(kIntensifierWindow), start, clause,
                ModifierKind::kIntensifier, &mod) ||
-      InWindow(start, m.end_token, ws_.clause[m.end_token - 1],
-               ModifierKind::kIntensifier, &mod)) {
+      InGap(m, ModifierKind::kIntensifier, &mod)) {
     add(ModifierType::kIntensifier, mod,
         lex.intensifiers[ws_.modifiers[mod].index].factor);
   }
@@ -290,6 +293,23 @@ void ArticleScorer::ApplyModifiers(const SignalMatch& m, Evidence* ev) const {
   ev->effective_class = factor < 0 ? Flip(ev->entry_class) : ev->entry_class;
 }
 
+// A modifier of `kind` on a token the pattern matched with a gap, not with
+// one of its own words.
+bool ArticleScorer::InGap(const SignalMatch& m, ModifierKind kind,
+                          int* found) const {
+  for (uint32_t t = m.first_token + 1; t < m.end_token; ++t) {
+    const int32_t mod = ws_.modifier_at[t];
+    if (mod < 0 || ws_.modifiers[mod].kind != kind ||
+        ws_.modifiers[mod].end_token > m.end_token) {
+      continue;
+    }
+    if (model_.IsPatternWord(m.entry, text_.tokens[t].word)) continue;
+    *found = mod;
+    return true;
+  }
+  return false;
+}
+
 bool ArticleScorer::SentenceHas(uint32_t sentence, ModifierKind kind) const {
   const Sentence& s = text_.sentences[sentence];
   for (uint32_t t = s.first_token; t < s.end_token; ++t) {
@@ -299,6 +319,37 @@ bool ArticleScorer::SentenceHas(uint32_t sentence, ModifierKind kind) const {
     }
   }
   return false;
+}
+
+bool ArticleScorer::IntroducedByBy(const Mention& m) const {
+  uint32_t b = m.first_token;
+  if (b > 0 && text_.Norm(text_.tokens[b - 1]) == "the") --b;
+  return b > 0 && text_.Norm(text_.tokens[b - 1]) == "by";
+}
+
+// "Saudi Arabia and Iran", "Pakistan and the US": two mentions joined by
+// "and".
+bool ArticleScorer::Coordinated(const Mention& x, const Mention& y) const {
+  if (x.actor == y.actor || y.first_token <= x.end_token) return false;
+  uint32_t t = x.end_token;
+  if (text_.Norm(text_.tokens[t]) != "and") return false;
+  ++t;
+  if (t < y.first_token && text_.Norm(text_.tokens[t]) == "the") ++t;
+  return t == y.first_token;
+}
+
+// The other half of "X and Y" around `m`, if it is not `exclude`.
+int ArticleScorer::CoordinatedPartner(const Mention& m, int exclude) const {
+  const size_t i = &m - ws_.mentions.data();
+  if (i + 1 < ws_.mentions.size() && Coordinated(m, ws_.mentions[i + 1]) &&
+      ws_.mentions[i + 1].actor != exclude) {
+    return ws_.mentions[i + 1].actor;
+  }
+  if (i > 0 && Coordinated(ws_.mentions[i - 1], m) &&
+      ws_.mentions[i - 1].actor != exclude) {
+    return ws_.mentions[i - 1].actor;
+  }
+  return -1;
 }
 
 ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
@@ -318,56 +369,87 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     if (strong_only && !IsStrong(mm)) continue;
     (mm.end_token <= m.first_token ? before : after).push_back(&mm);
   }
-  auto first_other = [](const std::vector<const Mention*>& v, int actor) {
+  auto first_other = [](const std::vector<const Mention*>& v,
+                        int actor) -> const Mention* {
     for (const Mention* x : v) {
-      if (x->actor != actor) return x->actor;
+      if (x->actor != actor) return x;
     }
-    return -1;
+    return nullptr;
   };
-  auto last_other = [](const std::vector<const Mention*>& v, int actor) {
+  auto last_other = [](const std::vector<const Mention*>& v,
+                       int actor) -> const Mention* {
     for (auto it = v.rbegin(); it != v.rend(); ++it) {
-      if ((*it)->actor != actor) return (*it)->actor;
+      if ((*it)->actor != actor) return *it;
     }
-    return -1;
+    return nullptr;
   };
-  Pair p;
+  // The acting and acted-upon mentions.
+  const Mention* src = nullptr;
+  const Mention* tgt = nullptr;
+  auto other_of = [&](const Mention* from) {
+    const Mention* t = first_other(after, from->actor);
+    return t != nullptr ? t : last_other(before, from->actor);
+  };
   if (anchor >= 0) {
-    const bool anchor_before =
-        std::any_of(before.begin(), before.end(),
-                    [&](const Mention* x) { return x->actor == anchor; });
-    if (anchor_before) {
-      p.source = anchor;
-      p.target = first_other(after, anchor);
-      if (p.target < 0) p.target = last_other(before, anchor);
+    const auto anchor_it =
+        std::find_if(before.begin(), before.end(),
+                     [&](const Mention* x) { return x->actor == anchor; });
+    if (anchor_it != before.end()) {
+      src = *anchor_it;
+      tgt = other_of(src);
     } else {
-      p.target = anchor;
-      p.source = first_other(before, anchor);
-      if (p.source < 0) p.source = first_other(after, anchor);
+      const auto it = std::find_if(after.begin(), after.end(),
+                                   [&](const Mention* x) {
+                                     return x->actor == anchor;
+                                   });
+      if (it == after.end()) return Pair();
+      tgt = *it;
+      src = first_other(before, anchor);
+      if (src == nullptr) src = first_other(after, anchor);
     }
+  } else if (!before.empty() &&
+             before.back()->end_token + 1 == m.first_token &&
+             text_.Norm(text_.tokens[m.first_token - 1]) == "'s") {
+    // A possessive agent: "Russia's invasion of Ukraine".
+    src = before.back();
+    tgt = other_of(src);
+  } else if (before.size() >= 2 && Coordinated(*before[0], *before[1]) &&
+             std::all_of(after.begin(), after.end(), [&](const Mention* x) {
+               return IntroducedByBy(*x);
+             })) {
+    // "Saudi Arabia and Iran normalised relations (in a deal brokered by
+    // China)": a joint act of the pair, with no direction.
+    Pair joint;
+    joint.source = before[0]->actor;
+    joint.target = before[1]->actor;
+    joint.mutual = true;
+    return joint;
   } else if (!before.empty()) {
-    p.source = before.front()->actor;
-    p.target = first_other(after, p.source);
-    if (p.target < 0) p.target = last_other(before, p.source);
+    src = before.front();
+    tgt = other_of(src);
   } else if (!after.empty()) {
-    p.source = after.front()->actor;
-    p.target = first_other(after, p.source);
+    // The subject is unnamed ("We are thankful to the United States for
+    // inviting Pakistan", "Praising Pakistan, the US said"): the first
+    // country named is the one acted upon.
+    tgt = after.front();
+    src = first_other(after, tgt->actor);
   }
+  if (src == nullptr || tgt == nullptr) return Pair();
+  Pair p;
+  p.source = src->actor;
+  p.target = tgt->actor;
+  p.also_target = CoordinatedPartner(*tgt, p.source);
   if (p.source < 0 || p.target < 0) return Pair();
   // Passive voice: "criticised by the United States".
-  for (const Mention* x : after) {
-    if (x->actor != p.target) continue;
-    uint32_t b = x->first_token;
-    if (b > 0 && text_.Norm(text_.tokens[b - 1]) == "the") --b;
-    if (b > 0 && text_.Norm(text_.tokens[b - 1]) == "by") {
-      std::swap(p.source, p.target);
-    }
-    break;
+  if (IntroducedByBy(*tgt) && tgt->first_token >= m.end_token) {
+    std::swap(p.source, p.target);
+    p.also_target = -1;
   }
   return p;
 }
 
-void ArticleScorer::AttributeExplicit(const SignalMatch& m, Evidence* ev,
-                                      bool* pending) {
+bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
+                                      ArticleResult* result) {
   const uint32_t sentence = text_.tokens[m.first_token].sentence;
   const uint32_t first = ws_.sentence_mentions[sentence];
   const uint32_t end = ws_.sentence_mentions[sentence + 1];
@@ -396,14 +478,23 @@ void ArticleScorer::AttributeExplicit(const SignalMatch& m, Evidence* ev,
     p = PickPair(first, end, m, anchor);
     how = Attribution::kSentence;
   }
-  if (p.source < 0) {
-    *pending = true;
-    return;
+  if (p.source < 0) return false;
+  const size_t index = result->evidence.size() - 1;
+  if (p.also_target >= 0) {
+    // "China criticised the United States and India": once per dyad.
+    Evidence copy = result->evidence[index];
+    result->evidence.push_back(std::move(copy));
+    Pair q = p;
+    q.target = p.also_target;
+    SetDyad(q.source, q.target, q, how, true, result->evidence.size() - 1,
+            result);
   }
-  SetDyad(p.source, p.target, p, how, ev, true, evidence_count_ - 1);
+  SetDyad(p.source, p.target, p, how, true, index, result);
+  return true;
 }
 
-void ArticleScorer::AttributeImplicit(const SignalMatch& m, Evidence* ev) {
+void ArticleScorer::AttributeImplicit(const SignalMatch& m, size_t evidence,
+                                      ArticleResult* result) {
   if (main_a_ < 0) return;
   const uint32_t sentence = text_.tokens[m.first_token].sentence;
   const uint32_t first = ws_.sentence_mentions[sentence];
@@ -427,12 +518,12 @@ void ArticleScorer::AttributeImplicit(const SignalMatch& m, Evidence* ev) {
     SetDyad(x, other, p,
             marker ? Attribution::kMainDyadMarker
                    : Attribution::kMainDyadSpeaker,
-            ev, false, evidence_count_ - 1);
+            false, evidence, result);
     return;
   }
   if (marker) {
-    SetDyad(main_a_, main_b_, Pair(), Attribution::kMainDyadMarker, ev, false,
-            evidence_count_ - 1);
+    SetDyad(main_a_, main_b_, Pair(), Attribution::kMainDyadMarker, false,
+            evidence, result);
     return;
   }
   if (!cue) return;
@@ -445,8 +536,8 @@ void ArticleScorer::AttributeImplicit(const SignalMatch& m, Evidence* ev) {
          i < ws_.sentence_mentions[s + 1]; ++i) {
       const int a = ws_.mentions[i].actor;
       if (a == main_a_ || a == main_b_) {
-        SetDyad(main_a_, main_b_, Pair(), Attribution::kMainDyadContext, ev,
-                false, evidence_count_ - 1);
+        SetDyad(main_a_, main_b_, Pair(), Attribution::kMainDyadContext,
+                false, evidence, result);
         return;
       }
     }

@@ -42,6 +42,8 @@ class ArticleScorer {
   struct Pair {
     int source = -1;  // actor indices; -1 when unknown
     int target = -1;
+    bool mutual = false;  // a joint act: no direction
+    int also_target = -1;  // "the United States and India": both targets
   };
   struct DyadAccum {
     int a = -1, b = -1;  // actor indices, code(a) < code(b)
@@ -54,19 +56,28 @@ class ArticleScorer {
   void LearnPersonNames();
   void IndexTokens();
   void MarkClauses();
-  void ApplyModifiers(const SignalMatch& m, Evidence* ev) const;
+  void ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
+                      Evidence* ev) const;
+  bool InGap(const SignalMatch& m, ModifierKind kind, int* found) const;
   bool InWindow(uint32_t from, uint32_t to, uint32_t clause,
                 ModifierKind kind, int* found) const;
-  void AttributeExplicit(const SignalMatch& m, Evidence* ev, bool* pending);
-  void AttributeImplicit(const SignalMatch& m, Evidence* ev);
+  // Attributes the last evidence of `result` to a pair named in its clause
+  // or sentence; false when none is, to try again once the main dyad is
+  // known.
+  bool AttributeExplicit(const SignalMatch& m, ArticleResult* result);
+  void AttributeImplicit(const SignalMatch& m, size_t evidence,
+                         ArticleResult* result);
+  int CoordinatedPartner(const Mention& m, int exclude) const;
   Pair PickPair(uint32_t first_mention, uint32_t end_mention,
                 const SignalMatch& m, int anchor) const;
   void CountCoMentions();
   void ChooseMainDyad();
-  void SetDyad(int x, int y, const Pair& p, Attribution how, Evidence* ev,
-               bool explicit_pair, int evidence_index);
+  void SetDyad(int x, int y, const Pair& p, Attribution how,
+               bool explicit_pair, size_t evidence, ArticleResult* result);
   bool SentenceHas(uint32_t sentence, ModifierKind kind) const;
   bool IsStrong(const Mention& m) const;
+  bool IntroducedByBy(const Mention& m) const;
+  bool Coordinated(const Mention& x, const Mention& y) const;
   DyadAccum& Accum(int x, int y);
   void Aggregate(const std::vector<DyadKey>& extra_dyads,
                  ArticleResult* result);
@@ -76,7 +87,6 @@ class ArticleScorer {
   ScoringWorkspace& ws_;
   const TokenizedText& text_;
   std::optional<absl::CivilDay> date_;
-  int evidence_count_ = 0;
   absl::flat_hash_map<uint64_t, DyadAccum> dyads_;
   int main_a_ = -1, main_b_ = -1;
 };

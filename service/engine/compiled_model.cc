@@ -169,6 +169,15 @@ absl::Status CompiledModel::CompileSignals() {
   return absl::OkStatus();
 }
 
+bool CompiledModel::IsPatternWord(int entry, uint32_t word) const {
+  for (const CompiledSlot& slot : signals_[entry].slots) {
+    if (std::binary_search(slot.words.begin(), slot.words.end(), word)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void CompiledModel::AssignWords(TokenizedText* text) const {
   for (Token& t : text->tokens) {
     t.word = Find(text->Norm(t));

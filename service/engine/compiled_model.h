@@ -95,6 +95,9 @@ class CompiledModel {
 
   uint32_t Find(absl::string_view word) const;
 
+  // True if `word` is one of the words of signal entry `entry`'s slots.
+  bool IsPatternWord(int entry, uint32_t word) const;
+
  private:
   enum WordFlag : uint8_t {
     kStartsAlias = 1,

@@ -34,14 +34,15 @@ ArticleScorer::DyadAccum& ArticleScorer::Accum(int x, int y) {
 }
 
 void ArticleScorer::SetDyad(int x, int y, const Pair& p, Attribution how,
-                            Evidence* ev, bool explicit_pair,
-                            int evidence_index) {
+                            bool explicit_pair, size_t evidence,
+                            ArticleResult* result) {
   DyadAccum& d = Accum(x, y);
   if (explicit_pair) ++d.explicit_signals;
-  d.evidence.push_back(evidence_index);
+  d.evidence.push_back(static_cast<int>(evidence));
+  Evidence* ev = &result->evidence[evidence];
   ev->attribution = how;
   ev->dyad = DyadKey{Code(d.a), Code(d.b)};
-  if (p.source >= 0) {
+  if (p.source >= 0 && !p.mutual) {
     ev->source = Code(p.source);
     ev->target = Code(p.target);
   }

@@ -175,9 +175,15 @@ void Tokenizer::Run() {
   out_->tokens.clear();
   out_->sentences.clear();
   out_->sentences.push_back(Sentence{0, 0});
+  out_->norm.reserve(text_.size() + 16);
   while (true) {
     SkipSpace();
     if (AtEnd()) break;
+    const unsigned char b = static_cast<unsigned char>(text_[pos_]);
+    if (b < 0x80 && kAscii[b] == CharClass::kWord) {
+      ScanWord();
+      continue;
+    }
     const Char c = Peek(pos_);
     if (c.cls == CharClass::kWord) {
       ScanWord();
@@ -196,6 +202,10 @@ void Tokenizer::Run() {
 void Tokenizer::SkipSpace() {
   int newlines = 0;
   bool any = false;
+  while (!AtEnd() && text_[pos_] == ' ') {  // the common case
+    ++pos_;
+    any = true;
+  }
   while (!AtEnd()) {
     const Char c = Peek(pos_);
     if (c.cls == CharClass::kNewline) {
@@ -272,6 +282,11 @@ void Tokenizer::AppendLower(const Char& c) {
 
 // "U.S.", "U.K.", "D.C.", "u.s.": single letters each followed by a dot.
 bool Tokenizer::TryDottedAcronym() {
+  // Quick exit for the common case: an ASCII letter not followed by a dot.
+  if (static_cast<unsigned char>(text_[pos_]) < 0x80 &&
+      (pos_ + 1 >= text_.size() || text_[pos_ + 1] != '.')) {
+    return false;
+  }
   size_t p = pos_;
   int letters = 0;
   while (p + 1 < text_.size()) {
@@ -349,6 +364,21 @@ void Tokenizer::ScanWord() {
   bool has_letter = false, all_upper = true, digit = false;
   size_t last_char_pos = pos_;
   while (!AtEnd()) {
+    const unsigned char b = static_cast<unsigned char>(text_[pos_]);
+    if (b < 0x80 && kAscii[b] == CharClass::kWord) {
+      // ASCII letters and digits: the common case.
+      if (b <= '9') {
+        digit = true;
+      } else {
+        has_letter = true;
+        if (b >= 'a') all_upper = false;
+      }
+      out_->norm.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b | 0x20
+                                                                   : b));
+      last_char_pos = pos_;
+      ++pos_;
+      continue;
+    }
     const Char c = Peek(pos_);
     if (c.cls == CharClass::kWord) {
       if (c.digit) {

@@ -1,0 +1,122 @@
+// Engine throughput on news text with the full shipped gazetteer and
+// lexicon, one thread, against a floor measured in the same binary: a bare
+// pass over the same bytes that only splits tokens. Report engine time /
+// floor time.
+//
+//   build/bench/engine_benchmark --benchmark_filter=BM_Score
+//
+// The corpus is the example articles, repeated up to the requested size.
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "benchmark/benchmark.h"
+#include "service/engine/engine.h"
+#include "service/engine/tokenizer.h"
+
+namespace dyadtone {
+namespace {
+
+const std::string& Corpus() {
+  static const std::string* corpus = [] {
+    auto* s = new std::string();
+    std::vector<std::filesystem::path> files;
+    for (const auto& e :
+         std::filesystem::directory_iterator(DYADTONE_EXAMPLES_DIR)) {
+      files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::ifstream in(f);
+      std::stringstream buf;
+      buf << in.rdbuf();
+      *s += buf.str();
+      *s += "\n\n";
+    }
+    return s;
+  }();
+  return *corpus;
+}
+
+// The corpus repeated (and cut at a paragraph end) to about `bytes`.
+std::string Text(size_t bytes) {
+  std::string text;
+  while (text.size() < bytes) text += Corpus();
+  const size_t cut = text.rfind("\n\n", bytes);
+  text.resize(cut == std::string::npos || cut < bytes / 2 ? bytes : cut);
+  return text;
+}
+
+const Engine& TheEngine() {
+  static const Engine* engine = [] {
+    auto e = Engine::Create(EngineOptions());
+    if (!e.ok()) {
+      std::fprintf(stderr, "engine: %s\n",
+                   std::string(e.status().message()).c_str());
+      std::abort();
+    }
+    return e->release();
+  }();
+  return *engine;
+}
+
+void BM_Score(benchmark::State& state) {
+  const std::string text = Text(state.range(0));
+  const Engine& engine = TheEngine();
+  size_t signals = 0;
+  for (auto _ : state) {
+    auto r = engine.Score({text});
+    signals = r->evidence.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * text.size());
+  state.counters["articles/s"] = benchmark::Counter(
+      double(text.size()) / 2500 * state.iterations(),
+      benchmark::Counter::kIsRate);
+  state.counters["signals"] = double(signals);
+}
+BENCHMARK(BM_Score)->Arg(1 << 10)->Arg(3 << 10)->Arg(64 << 10)
+    ->Arg(1 << 20)->Arg(10 << 20)->Unit(benchmark::kMicrosecond);
+
+// The floor: split the same bytes into word and punctuation tokens, nothing
+// else.
+void BM_TokenizeFloor(benchmark::State& state) {
+  const std::string text = Text(state.range(0));
+  for (auto _ : state) {
+    size_t tokens = 0;
+    bool in_word = false;
+    for (unsigned char c : text) {
+      const bool word = (c | 0x20) - 'a' < 26u || c - '0' < 10u || c >= 0x80;
+      if (word) {
+        tokens += !in_word;
+      } else if (c > ' ') {
+        ++tokens;
+      }
+      in_word = word;
+    }
+    benchmark::DoNotOptimize(tokens);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * text.size());
+}
+BENCHMARK(BM_TokenizeFloor)->Arg(1 << 10)->Arg(3 << 10)->Arg(64 << 10)
+    ->Arg(1 << 20)->Arg(10 << 20)->Unit(benchmark::kMicrosecond);
+
+// Our tokenizer alone (folding, offsets, sentences): where the time goes.
+void BM_Tokenize(benchmark::State& state) {
+  const std::string text = Text(state.range(0));
+  TokenizedText t;
+  for (auto _ : state) {
+    Tokenize(text, &t);
+    benchmark::DoNotOptimize(t.tokens.data());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * text.size());
+}
+BENCHMARK(BM_Tokenize)->Arg(64 << 10)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace dyadtone
+
+BENCHMARK_MAIN();

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, runs the whole test
+# suite through CTest, then prints the evaluation figures on the labelled
+# development set and runs each benchmark once, briefly, to prove it works.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+BUILD_DIR=${BUILD_DIR:-build}
+
+(cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)")
+
+echo
+echo "== evaluation on tests/testdata/eval/dev.jsonl (figures, not assertions)"
+"$BUILD_DIR"/tools/dyadtone-eval \
+  --general_lexicon=tests/testdata/vader/vader_lexicon.txt \
+  tests/testdata/eval/dev.jsonl | tail -4
+
+if [ -x "$BUILD_DIR"/bench/engine_benchmark ]; then
+  echo
+  echo "== engine benchmark, one short run (not a test)"
+  "$BUILD_DIR"/bench/engine_benchmark --benchmark_min_time=0.05 \
+    --benchmark_filter='BM_Score/|BM_TokenizeFloor' 2>&1 | tail -8
+fi
