@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 
 namespace dyadtone {
 namespace {
@@ -16,10 +17,21 @@ constexpr int kMaxTitleChain = 8;
 constexpr int kMaxNameTokens = 4;
 constexpr int kContextSentences = 2;   // how far a speaker carries over
 
-bool IsPunct(absl::string_view w) {
-  return w == ";" || w == ":" || w == "--" || w == "(" || w == ")" ||
-         w == "[" || w == "]";
-}
+// A small set of actor indices; sentences name few countries.
+class ActorSet {
+ public:
+  void Insert(int a) {
+    if (!Contains(a)) v_.push_back(a);
+  }
+  bool Contains(int a) const {
+    return std::find(v_.begin(), v_.end(), a) != v_.end();
+  }
+  size_t size() const { return v_.size(); }
+  int front() const { return v_.front(); }
+
+ private:
+  absl::InlinedVector<int, 8> v_;
+};
 
 bool IsWarm(QuadClass c) {
   return c == QuadClass::kVerbalCooperation ||
@@ -65,6 +77,7 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
   CountCoMentions();
 
   const auto& signals = model_.lexicon().signals;
+  result->evidence.reserve(ws_.signals.size());
   std::vector<std::pair<size_t, size_t>> pending;  // (signal, evidence)
   for (size_t i = 0; i < ws_.signals.size(); ++i) {
     const SignalMatch& m = ws_.signals[i];
@@ -123,25 +136,26 @@ void ArticleScorer::IndexTokens() {
 // article, "Qureshi" is Pakistan. Only a name after an actor and a title.
 void ArticleScorer::LearnPersonNames() {
   const auto& tokens = text_.tokens;
+  const StructuralWords& sw = model_.words();
   absl::flat_hash_map<absl::string_view, int> learnt;  // surname -> actor
-  absl::flat_hash_set<uint32_t> sites;                // tokens already named
+  absl::InlinedVector<uint32_t, 16> sites;              // tokens already named
   for (const Mention& m : ws_.mentions) {
     if (m.kind == AliasKind::kPeople || m.kind == AliasKind::kPerson) continue;
     const uint32_t end = text_.sentences[tokens[m.first_token].sentence].end_token;
     uint32_t j = m.end_token;
     int titles = 0;
     for (int steps = 0; j < end && steps < kMaxTitleChain; ++steps) {
-      const absl::string_view w = text_.Norm(tokens[j]);
-      if (w == "'s" || w == "'") {
+      const uint32_t w = tokens[j].word;
+      if (w == sw.possessive || w == sw.apostrophe) {
         ++j;
-      } else if (model_.IsTitle(tokens[j].word)) {
+      } else if (model_.IsTitle(w)) {
         ++titles, ++j;
-      } else if (titles > 0 && (w == "of" || w == "for" || w == "the" ||
-                                w == "and")) {
+      } else if (titles > 0 &&
+                 (w == sw.of || w == sw.for_ || w == sw.the || w == sw.and_)) {
         ++j;
       } else if (titles > 0 && ws_.mention_at[j] >= 0 && j > 0 &&
-                 (text_.Norm(tokens[j - 1]) == "to" ||
-                  text_.Norm(tokens[j - 1]) == "the")) {
+                 (tokens[j - 1].word == sw.to ||
+                  tokens[j - 1].word == sw.the)) {
         j = ws_.mentions[ws_.mention_at[j]].end_token;  // "ambassador to X"
       } else {
         break;
@@ -155,7 +169,7 @@ void ArticleScorer::LearnPersonNames() {
       ++k;
     }
     if (k == j || tokens[k - 1].Has(kInitial)) continue;
-    for (uint32_t t = j; t < k; ++t) sites.insert(t);
+    for (uint32_t t = j; t < k; ++t) sites.push_back(t);
     const auto [it, inserted] = learnt.emplace(text_.Norm(tokens[k - 1]), m.actor);
     if (!inserted && it->second != m.actor) it->second = -1;  // ambiguous
   }
@@ -163,7 +177,8 @@ void ArticleScorer::LearnPersonNames() {
   bool added = false;
   for (uint32_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
-    if (ws_.mention_at[i] >= 0 || !t.Has(kCapitalized) || sites.contains(i)) {
+    if (ws_.mention_at[i] >= 0 || !t.Has(kCapitalized) ||
+        std::find(sites.begin(), sites.end(), i) != sites.end()) {
       continue;
     }
     const auto it = learnt.find(text_.Norm(t));
@@ -199,17 +214,23 @@ void ArticleScorer::MarkClauses() {
   ws_.clause.assign(tokens.size(), 0);
   uint32_t clause = 0;
   bool subordinate = false;  // the clause began with an opener
+  const StructuralWords& sw = model_.words();
+  auto is_break = [&sw](uint32_t w) {
+    return w == sw.semicolon || w == sw.colon || w == sw.dashes ||
+           w == sw.lparen || w == sw.rparen || w == sw.lbracket ||
+           w == sw.rbracket;
+  };
   for (uint32_t i = 0; i < tokens.size(); ++i) {
-    const absl::string_view w = text_.Norm(tokens[i]);
+    const uint32_t w = tokens[i].word;
     if (tokens[i].Has(kSentenceStart)) subordinate = false;
     const bool opener = opens_clause(i);
-    bool boundary = tokens[i].Has(kSentenceStart) || IsPunct(w) ||
-                    (i > 0 && opener && text_.Norm(tokens[i - 1]) != ",");
-    if (w == "," && i + 1 < tokens.size()) {
-      const absl::string_view next = text_.Norm(tokens[i + 1]);
+    bool boundary = tokens[i].Has(kSentenceStart) || is_break(w) ||
+                    (i > 0 && opener && tokens[i - 1].word != sw.comma);
+    if (w == sw.comma && i + 1 < tokens.size()) {
+      const uint32_t next = tokens[i + 1].word;
       // "Although X, Y": the comma closes the subordinate clause.
-      boundary = boundary || subordinate || next == "and" || next == "but" ||
-                 next == "or" || opens_clause(i + 1);
+      boundary = boundary || subordinate || next == sw.and_ ||
+                 next == sw.but_ || next == sw.or_ || opens_clause(i + 1);
       subordinate = false;
     }
     if (opener) subordinate = true;
@@ -323,8 +344,9 @@ bool ArticleScorer::SentenceHas(uint32_t sentence, ModifierKind kind) const {
 
 bool ArticleScorer::IntroducedByBy(const Mention& m) const {
   uint32_t b = m.first_token;
-  if (b > 0 && text_.Norm(text_.tokens[b - 1]) == "the") --b;
-  return b > 0 && text_.Norm(text_.tokens[b - 1]) == "by";
+  const StructuralWords& sw = model_.words();
+  if (b > 0 && text_.tokens[b - 1].word == sw.the) --b;
+  return b > 0 && text_.tokens[b - 1].word == sw.by;
 }
 
 // "Saudi Arabia and Iran", "Pakistan and the US": two mentions joined by
@@ -332,9 +354,10 @@ bool ArticleScorer::IntroducedByBy(const Mention& m) const {
 bool ArticleScorer::Coordinated(const Mention& x, const Mention& y) const {
   if (x.actor == y.actor || y.first_token <= x.end_token) return false;
   uint32_t t = x.end_token;
-  if (text_.Norm(text_.tokens[t]) != "and") return false;
+  const StructuralWords& sw = model_.words();
+  if (text_.tokens[t].word != sw.and_) return false;
   ++t;
-  if (t < y.first_token && text_.Norm(text_.tokens[t]) == "the") ++t;
+  if (t < y.first_token && text_.tokens[t].word == sw.the) ++t;
   return t == y.first_token;
 }
 
@@ -357,12 +380,12 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
                                             const SignalMatch& m,
                                             int anchor) const {
   // Places and populations act only when nobody else does.
-  absl::flat_hash_set<int> strong;
+  ActorSet strong;
   for (uint32_t i = first_mention; i < end_mention; ++i) {
-    if (IsStrong(ws_.mentions[i])) strong.insert(ws_.mentions[i].actor);
+    if (IsStrong(ws_.mentions[i])) strong.Insert(ws_.mentions[i].actor);
   }
   const bool strong_only =
-      strong.size() >= 2 && (anchor < 0 || strong.contains(anchor));
+      strong.size() >= 2 && (anchor < 0 || strong.Contains(anchor));
   std::vector<const Mention*> before, after;
   for (uint32_t i = first_mention; i < end_mention; ++i) {
     const Mention& mm = ws_.mentions[i];
@@ -409,7 +432,7 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     }
   } else if (!before.empty() &&
              before.back()->end_token + 1 == m.first_token &&
-             text_.Norm(text_.tokens[m.first_token - 1]) == "'s") {
+             text_.tokens[m.first_token - 1].word == model_.words().possessive) {
     // A possessive agent: "Russia's invasion of Ukraine".
     src = before.back();
     tgt = other_of(src);
@@ -456,14 +479,14 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   const uint32_t clause = ws_.clause[m.first_token];
   // The clause's mentions.
   uint32_t cf = end, ce = end;
-  absl::flat_hash_set<int> sentence_actors, clause_actors;
+  ActorSet sentence_actors, clause_actors;
   for (uint32_t i = first; i < end; ++i) {
     const Mention& mm = ws_.mentions[i];
-    sentence_actors.insert(mm.actor);
+    sentence_actors.Insert(mm.actor);
     if (ws_.clause[mm.first_token] == clause) {
       if (cf == end) cf = i;
       ce = i + 1;
-      clause_actors.insert(mm.actor);
+      clause_actors.Insert(mm.actor);
     }
   }
   Pair p;
@@ -474,7 +497,7 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   }
   if (p.source < 0 && sentence_actors.size() >= 2) {
     const int anchor =
-        clause_actors.size() == 1 ? *clause_actors.begin() : -1;
+        clause_actors.size() == 1 ? clause_actors.front() : -1;
     p = PickPair(first, end, m, anchor);
     how = Attribution::kSentence;
   }

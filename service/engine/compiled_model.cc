@@ -91,6 +91,12 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
   m->gazetteer_ = std::move(gazetteer);
   m->lexicon_ = std::move(lexicon);
   m->name_word_ = m->Intern(kNameToken);
+  StructuralWords& w = m->words_;
+  w = {m->Intern(","), m->Intern(";"), m->Intern(":"), m->Intern("--"),
+       m->Intern("("), m->Intern(")"), m->Intern("["), m->Intern("]"),
+       m->Intern("and"), m->Intern("but"), m->Intern("or"), m->Intern("the"),
+       m->Intern("to"), m->Intern("by"), m->Intern("of"), m->Intern("for"),
+       m->Intern("'s"), m->Intern("'")};
   for (size_t i = 0; i < m->gazetteer_.aliases.size(); ++i) {
     m->AddTokens(&m->aliases_, m->gazetteer_.aliases[i].tokens,
                  static_cast<int>(i), kStartsAlias);

@@ -61,6 +61,13 @@ struct SignalMatch {
   int entry = -1;  // into LexiconData::signals
 };
 
+// Word ids of the punctuation and function words the scorer's rules look
+// at, so that they compare integers, not strings.
+struct StructuralWords {
+  uint32_t comma, semicolon, colon, dashes, lparen, rparen, lbracket,
+      rbracket, and_, but_, or_, the, to, by, of, for_, possessive, apostrophe;
+};
+
 class CompiledModel {
  public:
   // Compiles both files. Fails if they are inconsistent (for example a
@@ -94,6 +101,8 @@ class CompiledModel {
   }
 
   uint32_t Find(absl::string_view word) const;
+
+  const StructuralWords& words() const { return words_; }
 
   // True if `word` is one of the words of signal entry `entry`'s slots.
   bool IsPatternWord(int entry, uint32_t word) const;
@@ -155,6 +164,7 @@ class CompiledModel {
   std::vector<uint8_t> word_flags_;                        // by word id
   uint32_t name_word_ = 0;                                 // "<name>"
   bool name_starts_alias_ = false;  // some veto starts with <name>
+  StructuralWords words_;
 
   Trie aliases_;
   Trie modifiers_;  // payload: kind << 24 | index

@@ -54,7 +54,9 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::Create(
   std::unique_ptr<const GeneralLexicon> general;
   if (!options.general_lexicon_path.empty()) {
     absl::StatusOr<std::unique_ptr<const GeneralLexicon>> g =
-        GeneralLexicon::LoadFile(options.general_lexicon_path);
+        GeneralLexicon::LoadFile(options.general_lexicon_path,
+                                 GeneralLexicon::Format::kAuto,
+                                 options.general_tone);
     if (!g.ok()) return g.status();
     general = *std::move(g);
   }

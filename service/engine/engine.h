@@ -35,6 +35,9 @@ struct EngineOptions {
   std::string lexicon_path = DefaultLexiconPath();
   // A VADER- or AFINN-format lexicon for the general tone; "" for none.
   std::string general_lexicon_path;
+  // How the general tone is scored: dyadtone's refined VADER rules, or
+  // faithful vaderSentiment 3.3.2.
+  GeneralToneOptions general_tone;
   // Longer texts are refused with ResourceExhausted.
   size_t max_text_bytes = 64 << 20;
 };

@@ -4,6 +4,18 @@
 // This is the "general tone" of an article, beside the per-dyad relations
 // tone: it has no notion of who speaks about whom. A GeneralLexicon is
 // immutable after Parse() and safe to share between threads.
+//
+// Two rule sets (GeneralToneOptions::Mode):
+//  - kDyadtone (the default): VADER's rules with general refinements --
+//    length-normalised compound (long texts no longer saturate at +-1),
+//    questions damped, weaker "not bad", look-back for modifiers bounded by
+//    sentiment words and clause punctuation, elongated words ("soooo"),
+//    regular -s / -ly forms of lexicon words, and a few fixes. With VADER's
+//    lexicon its compound correlates better with human ratings than VADER's
+//    (see the top of general_lexicon.cc for the figures).
+//  - kVader: a faithful port of vaderSentiment 3.3.2 (same scores as the
+//    reference package, up to the documented differences in the .cc), for
+//    users who need VADER's numbers exactly.
 
 #ifndef DYADTONE_SERVICE_ENGINE_GENERAL_LEXICON_H_
 #define DYADTONE_SERVICE_ENGINE_GENERAL_LEXICON_H_
@@ -19,9 +31,19 @@
 
 namespace dyadtone {
 
+// Which rules Score() applies; fixed when the lexicon is parsed.
+struct GeneralToneOptions {
+  enum class Mode {
+    kDyadtone,  // default: VADER's rules, refined (see the .cc)
+    kVader,     // faithful vaderSentiment 3.3.2
+  };
+  Mode mode = Mode::kDyadtone;
+};
+
 // VADER-style scores of one text.
 struct GeneralScores {
-  double compound = 0;  // normalised sum of valences, in [-1, 1]
+  double compound = 0;  // normalised (kDyadtone: length-normalised) sum of
+                        // valences, in [-1, 1]
   double positive = 0;  // share of positive valence, [0, 1]
   double neutral = 0;   // share of neutral tokens, [0, 1]
   double negative = 0;  // share of negative valence, [0, 1]
@@ -36,17 +58,21 @@ class GeneralLexicon {
   };
 
   // Parses `content`. `name` is used in error messages, which have the form
-  // "NAME:LINE: reason".
+  // "NAME:LINE: reason". `options` selects the rules Score() applies.
   static absl::StatusOr<std::unique_ptr<const GeneralLexicon>> Parse(
       std::string_view content, std::string_view name,
-      Format format = Format::kAuto);
+      Format format = Format::kAuto, GeneralToneOptions options = {});
   static absl::StatusOr<std::unique_ptr<const GeneralLexicon>> LoadFile(
-      const std::string& path, Format format = Format::kAuto);
+      const std::string& path, Format format = Format::kAuto,
+      GeneralToneOptions options = {});
 
-  // Scores `text`, which must be valid UTF-8. Thread-safe.
+  // Scores `text`, which must be valid UTF-8, with the rules of options().
+  // Thread-safe; allocates nothing once the calling thread's buffers have
+  // grown to the text's size.
   GeneralScores Score(std::string_view text) const;
 
   Format format() const { return format_; }
+  const GeneralToneOptions& options() const { return options_; }
   size_t size() const { return lexicon_size_; }
 
  private:
@@ -66,7 +92,18 @@ class GeneralLexicon {
   // entries_ after the lexicon is read.
   void AddRuleWords();
 
+  // The entry of the lower-cased `word`, or null.
+  const Entry* Find(std::string_view word) const;
+  // kDyadtone: for a lower-cased `word` that has no entry, the entry of a
+  // respelling -- letter runs shortened ("gooood"), or the base of a -ly or
+  // -s form ("superbly", "lacks") -- or null. The respelling, shorter than
+  // `word`, is written to `out` (64 bytes) and its length to `*out_len`;
+  // `*elongated` tells whether runs were shortened.
+  const Entry* Respell(std::string_view word, char* out, size_t* out_len,
+                       bool* elongated) const;
+
   Format format_ = Format::kVader;
+  GeneralToneOptions options_;
   size_t lexicon_size_ = 0;  // tokens with a valence (multi-word entries not)
   // Lower-cased token -> Entry.
   absl::flat_hash_map<std::string, Entry> entries_;

@@ -66,7 +66,7 @@ char32_t ToLowerNonAscii(char32_t c) {
   return c + 0x20;
 }
 
-Char Classify(absl::string_view text, size_t pos) {
+inline Char Classify(absl::string_view text, size_t pos) {
   const unsigned char b = static_cast<unsigned char>(text[pos]);
   if (b < 0x80) {
     return Char{b, kAscii[b], 1, b >= 'A' && b <= 'Z', b >= '0' && b <= '9',
@@ -207,6 +207,11 @@ void Tokenizer::SkipSpace() {
     any = true;
   }
   while (!AtEnd()) {
+    const unsigned char b = static_cast<unsigned char>(text_[pos_]);
+    if (b < 0x80 && kAscii[b] != CharClass::kSpace &&
+        kAscii[b] != CharClass::kNewline) {
+      break;
+    }
     const Char c = Peek(pos_);
     if (c.cls == CharClass::kNewline) {
       ++newlines;
@@ -379,6 +384,9 @@ void Tokenizer::ScanWord() {
       ++pos_;
       continue;
     }
+    // Most words end at an ASCII space or punctuation that cannot continue
+    // them.
+    if (b < 0x80 && b != '\'' && b != '.' && b != ',') break;
     const Char c = Peek(pos_);
     if (c.cls == CharClass::kWord) {
       if (c.digit) {

@@ -69,6 +69,13 @@ TEST_P(SeedTest, PakistanUnitedStatesIsTheWarmMainDyadWithTheRightDate) {
   ASSERT_NE(d, nullptr);
   EXPECT_GT(d->tone, 0.05) << seed.file;
   EXPECT_GE(d->signals, 2) << seed.file;
+  // The general tone (VADER's lexicon) is there beside the dyad tones.
+  ASSERT_TRUE(r->general.has_value());
+  EXPECT_GE(r->general->compound, -1);
+  EXPECT_LE(r->general->compound, 1);
+  EXPECT_NEAR(r->general->positive + r->general->neutral +
+                  r->general->negative,
+              1.0, 0.01);
   // Every piece of evidence points back into the article.
   for (const Evidence& e : r->evidence) {
     EXPECT_EQ(text.substr(e.span.begin, e.span.end - e.span.begin), e.text);

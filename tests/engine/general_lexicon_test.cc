@@ -1,4 +1,6 @@
-// Tests of the general-tone scorer (VADER rules over a VADER/AFINN lexicon).
+// Tests of the general-tone scorer (VADER rules over a VADER/AFINN lexicon):
+// parsing, the faithful kVader rules against the reference's values, the
+// kDyadtone refinements, and both modes' correlation with human ratings.
 
 #include "service/engine/general_lexicon.h"
 
@@ -28,6 +30,7 @@ namespace dyadtone {
 namespace {
 
 using Format = GeneralLexicon::Format;
+using Mode = GeneralToneOptions::Mode;
 
 std::string VaderPath(const std::string& file) {
   return absl::StrCat(DYADTONE_TESTDATA_DIR, "/vader/", file);
@@ -37,27 +40,45 @@ std::string VaderPath(const std::string& file) {
 double Normalize(double s) { return s / std::sqrt(s * s + 15); }
 
 std::unique_ptr<const GeneralLexicon> MustParse(std::string_view content,
-                                                Format format = Format::kAuto) {
-  auto lexicon = GeneralLexicon::Parse(content, "test.txt", format);
+                                                Format format = Format::kAuto,
+                                                Mode mode = Mode::kDyadtone) {
+  GeneralToneOptions options;
+  options.mode = mode;
+  auto lexicon = GeneralLexicon::Parse(content, "test.txt", format, options);
   EXPECT_TRUE(lexicon.ok()) << lexicon.status();
   return lexicon.ok() ? std::move(*lexicon) : nullptr;
 }
 
-// The real VADER lexicon, loaded once for the whole suite.
-const GeneralLexicon& Vader() {
-  static const GeneralLexicon* const lexicon = [] {
-    auto loaded = GeneralLexicon::LoadFile(VaderPath("vader_lexicon.txt"));
+// The real VADER lexicon with the given rules, loaded once for the suite.
+const GeneralLexicon& LoadVaderLexicon(Mode mode) {
+  auto load = [](Mode m) {
+    GeneralToneOptions options;
+    options.mode = m;
+    auto loaded = GeneralLexicon::LoadFile(VaderPath("vader_lexicon.txt"),
+                                           Format::kAuto, options);
     if (!loaded.ok()) {
       ADD_FAILURE() << loaded.status();
       return static_cast<const GeneralLexicon*>(nullptr);
     }
     return loaded->release();
-  }();
+  };
+  static const GeneralLexicon* const vader = load(Mode::kVader);
+  static const GeneralLexicon* const dyadtone = load(Mode::kDyadtone);
+  const GeneralLexicon* lexicon = mode == Mode::kVader ? vader : dyadtone;
   if (lexicon == nullptr) std::abort();
   return *lexicon;
 }
 
+// The faithful vaderSentiment 3.3.2 rules, which the reference values of the
+// rule tests below are for.
+const GeneralLexicon& Vader() { return LoadVaderLexicon(Mode::kVader); }
+// The default, refined rules.
+const GeneralLexicon& Dyadtone() { return LoadVaderLexicon(Mode::kDyadtone); }
+
 double Compound(std::string_view text) { return Vader().Score(text).compound; }
+double DCompound(std::string_view text) {
+  return Dyadtone().Score(text).compound;
+}
 
 // ---------------------------------------------------------------------------
 // Parsing.
@@ -198,15 +219,27 @@ TEST(GeneralLexiconParseTest, LowerCaseSpellingWinsOverOtherCase) {
 }
 
 TEST(GeneralLexiconParseTest, RealVaderFile) {
-  const GeneralLexicon& lexicon = Vader();
-  EXPECT_EQ(lexicon.format(), Format::kVader);
-  // 7520 lines, less 14 repeated tokens, 12 case variants of lower-case keys
-  // and 4 multi-word entries.
-  EXPECT_EQ(lexicon.size(), 7490u);
+  for (const GeneralLexicon* lexicon : {&Vader(), &Dyadtone()}) {
+    EXPECT_EQ(lexicon->format(), Format::kVader);
+    // 7520 lines, less 14 repeated tokens, 12 case variants of lower-case
+    // keys and 4 multi-word entries.
+    EXPECT_EQ(lexicon->size(), 7490u);
+  }
+  EXPECT_EQ(Vader().options().mode, Mode::kVader);
+  EXPECT_EQ(Dyadtone().options().mode, Mode::kDyadtone);
+}
+
+TEST(GeneralLexiconParseTest, DefaultModeIsDyadtone) {
+  auto loaded = GeneralLexicon::LoadFile(VaderPath("vader_lexicon.txt"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ((*loaded)->options().mode, Mode::kDyadtone);
+  auto parsed = GeneralLexicon::Parse("good\t3\n", "x");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ((*parsed)->options().mode, Mode::kDyadtone);
 }
 
 // ---------------------------------------------------------------------------
-// Rules.
+// Rules of kVader, the faithful port (expected values from the reference).
 
 TEST(GeneralLexiconRuleTest, EmptyAndNeutralText) {
   GeneralScores empty = Vader().Score("");
@@ -260,7 +293,8 @@ TEST(GeneralLexiconRuleTest, ButRuleReproducesReferenceIndexQuirk) {
   // The reference rescales sentiments.index(v), the first element equal to
   // v: here 3.8 -> 1.9 first, then the 1.9 after "but" is found at position
   // 0 and rescaled there (x0.5) instead of at its own place (x1.5).
-  auto lexicon = MustParse("great\t3.8\t0\t[]\ngood\t1.9\t0\t[]\n");
+  auto lexicon = MustParse("great\t3.8\t0\t[]\ngood\t1.9\t0\t[]\n",
+                           Format::kAuto, Mode::kVader);
   ASSERT_NE(lexicon, nullptr);
   GeneralScores s = lexicon->Score("great but good");
   EXPECT_NEAR(s.compound, Normalize(0.95 + 1.9), 1e-12);
@@ -384,21 +418,173 @@ TEST(GeneralLexiconConcurrencyTest, ScoreIsThreadSafe) {
       "The plot was good, but the characters are uncompelling and the dialog "
       "is not great.",
       "Today only kinda sux! But I'll get by, lol",
-      "At least it isn't a horrible book."};
-  std::vector<double> expected;
-  for (const std::string& t : texts) expected.push_back(Compound(t));
-  std::vector<std::thread> threads;
-  std::vector<int> mismatches(4, 0);
-  for (int k = 0; k < 4; ++k) {
-    threads.emplace_back([&, k] {
-      for (int round = 0; round < 2000; ++round) {
-        const size_t j = static_cast<size_t>(round + k) % texts.size();
-        if (Compound(texts[j]) != expected[j]) ++mismatches[k];
-      }
-    });
+      "At least it isn't a horrible book.",
+      "Sooo gooood?! No no no. Superbly acted, it lacks nothing... or does "
+      "it?"};
+  for (const GeneralLexicon* lexicon : {&Vader(), &Dyadtone()}) {
+    std::vector<double> expected;
+    for (const std::string& t : texts) {
+      expected.push_back(lexicon->Score(t).compound);
+    }
+    std::vector<std::thread> threads;
+    std::vector<int> mismatches(4, 0);
+    for (int k = 0; k < 4; ++k) {
+      threads.emplace_back([&, k] {
+        for (int round = 0; round < 2000; ++round) {
+          const size_t j = static_cast<size_t>(round + k) % texts.size();
+          if (lexicon->Score(texts[j]).compound != expected[j]) ++mismatches[k];
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (int m : mismatches) EXPECT_EQ(m, 0);
   }
-  for (std::thread& t : threads) t.join();
-  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+// ---------------------------------------------------------------------------
+// kDyadtone: the refinements, each against the faithful rules.
+
+TEST(GeneralLexiconDyadtoneTest, ShortPlainTextsScoreAsVader) {
+  // Up to five tokens, no question, no negated negative, no respelling: the
+  // rules coincide.
+  for (const char* text :
+       {"The book was good.", "very good", "The book was not good.", "good!!",
+        "kind of good", "the book was GOOD", ":) :D"}) {
+    const GeneralScores v = Vader().Score(text);
+    const GeneralScores d = Dyadtone().Score(text);
+    EXPECT_EQ(d.compound, v.compound) << text;
+    EXPECT_EQ(d.positive, v.positive) << text;
+    EXPECT_EQ(d.neutral, v.neutral) << text;
+    EXPECT_EQ(d.negative, v.negative) << text;
+  }
+}
+
+TEST(GeneralLexiconDyadtoneTest, LongTextsAreLengthNormalised) {
+  // The sum of valences is scaled by sqrt(5 / tokens) beyond 5 tokens, so a
+  // long text does not saturate at +-1 as VADER's compound does.
+  const std::string ten_goods =
+      "good good good good good good good good good good";
+  EXPECT_NEAR(DCompound(ten_goods), Normalize(19 * std::sqrt(0.5)), 1e-12);
+  EXPECT_NEAR(Compound(ten_goods), Normalize(19), 1e-12);
+  std::string diluted = "good";
+  for (int k = 0; k < 15; ++k) diluted += " the";
+  EXPECT_NEAR(DCompound(diluted), Normalize(1.9 * std::sqrt(5.0 / 16)), 1e-12);
+  EXPECT_NEAR(Compound(diluted), Normalize(1.9), 1e-12);
+  // A long mixed review stays well inside (-1, 1).
+  const char* review =
+      "A beautiful, moving and often funny film with a great cast. The plot is "
+      "a little slow and the ending is weak, but the performances are superb "
+      "and the photography is lovely. Recommended.";
+  EXPECT_GT(Compound(review), 0.95);
+  EXPECT_GT(DCompound(review), 0.6);
+  EXPECT_LT(DCompound(review), 0.9);
+  // Punctuation emphasis is per text: added after the scaling.
+  EXPECT_NEAR(DCompound(ten_goods + "!"),
+              Normalize(19 * std::sqrt(5.0 / 10) + 0.292), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, QuestionsAreDamped) {
+  EXPECT_NEAR(DCompound("Is the book good?"), Normalize(1.9 * 0.5), 1e-12);
+  EXPECT_NEAR(Compound("Is the book good?"), Normalize(1.9), 1e-12);
+  // Only the sentence that asks: here 6 tokens.
+  EXPECT_NEAR(DCompound("Is it good? It is good."),
+              Normalize((0.95 + 1.9) * std::sqrt(5.0 / 6)), 1e-12);
+  // "?!" ends like an exclamation.
+  EXPECT_NEAR(DCompound("good?!"), Normalize(1.9 + 0.292), 1e-12);
+  // Closing quotes and brackets are looked through.
+  EXPECT_NEAR(DCompound("(is it good?)"), Normalize(1.9 * 0.5), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, NegatedNegativeIsMilder) {
+  EXPECT_NEAR(DCompound("not bad"), Normalize(-2.5 * -0.37), 1e-12);
+  EXPECT_NEAR(Compound("not bad"), Normalize(-2.5 * -0.74), 1e-12);
+  EXPECT_NEAR(DCompound("not good"), Normalize(1.9 * -0.74), 1e-12);
+  EXPECT_NEAR(DCompound("no bad"), Normalize(-2.5 * -0.37), 1e-12);
+  EXPECT_NEAR(DCompound("the least bad"), Normalize(-2.5 * -0.37), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, ElongatedWords) {
+  // Runs of >= 3 letters are read as 2, then 1; the elongation emphasises
+  // like a booster.
+  EXPECT_NEAR(DCompound("gooood"), Normalize(1.9 + 0.293), 1e-12);
+  EXPECT_NEAR(DCompound("baaad"), Normalize(-2.5 - 0.293), 1e-12);
+  EXPECT_NEAR(DCompound("sooo good"), Normalize(1.9 + 0.293 + 0.293), 1e-12);
+  EXPECT_NEAR(DCompound("GOOOOD day"), Normalize(1.9 + 0.733 + 0.293), 1e-12);
+  EXPECT_EQ(Compound("gooood"), 0);
+  EXPECT_EQ(DCompound("zzzzz"), 0);
+  // Rule words too: "nooot" negates.
+  EXPECT_NEAR(DCompound("nooot good"), Normalize(1.9 * -0.74), 1e-12);
+  // A word of the lexicon is taken as it is.
+  EXPECT_NEAR(DCompound("good"), Normalize(1.9), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, RegularFormsOfLexiconWords) {
+  const char* content =
+      "superb\t3\t0\t[]\nhappy\t2\t0\t[]\ndramatic\t1\t0\t[]\n"
+      "lack\t-1\t0\t[]\ninjury\t-2\t0\t[]\nhappily\t0.5\t0\t[]\n"
+      "ty\t1\t0\t[]\nclas\t1\t0\t[]\n";
+  auto dyadtone = MustParse(content);
+  auto vader = MustParse(content, Format::kAuto, Mode::kVader);
+  ASSERT_NE(dyadtone, nullptr);
+  ASSERT_NE(vader, nullptr);
+  auto d = [&](const char* text) { return dyadtone->Score(text).compound; };
+  EXPECT_NEAR(d("superbly"), Normalize(3), 1e-12);
+  EXPECT_NEAR(d("Dramatically"), Normalize(1), 1e-12);
+  EXPECT_NEAR(d("lacks"), Normalize(-1), 1e-12);
+  EXPECT_NEAR(d("injuries"), Normalize(-2), 1e-12);
+  EXPECT_NEAR(d("happily"), Normalize(0.5), 1e-12);  // its own entry wins
+  EXPECT_EQ(d("ties"), 0);   // "ty": a base shorter than 3 letters
+  EXPECT_EQ(d("class"), 0);  // -ss is not a plural
+  EXPECT_EQ(vader->Score("superbly lacks injuries").compound, 0);
+}
+
+TEST(GeneralLexiconDyadtoneTest, RepeatedNoIsNegative) {
+  EXPECT_NEAR(DCompound("no no no"), Normalize(-3.6), 1e-12);
+  EXPECT_GT(Compound("no no no"), 0);  // the reference negates each "no"
+  EXPECT_NEAR(DCompound("no good"), Normalize(1.9 * -0.74), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, ModifiersStopAtSentimentWordsAndPunctuation) {
+  // The reference negates every "care" but the first twice (its look-back
+  // passes over the "care" before).
+  const char* dont_care = "don't care don't care don't care";
+  EXPECT_NEAR(DCompound(dont_care),
+              Normalize(3 * (2.2 * -0.74) * std::sqrt(5.0 / 6)), 1e-12);
+  EXPECT_GT(Compound(dont_care), 0);
+  EXPECT_NEAR(DCompound("not. good"), Normalize(1.9), 1e-12);
+  EXPECT_LT(Compound("not. good"), 0);
+  EXPECT_NEAR(DCompound("very, good"), Normalize(1.9), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, ShortWordsAreFoundWithoutTheirPunctuation) {
+  EXPECT_NEAR(DCompound("ok."), DCompound("ok"), 1e-12);
+  EXPECT_GT(DCompound("ok."), 0);
+  EXPECT_NEAR(DCompound("NO!"), Normalize(-1.2 - 0.292), 1e-12);
+  // An emoticon in the lexicon keeps its punctuation.
+  EXPECT_NEAR(DCompound(":)"), Compound(":)"), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, ButRuleByPosition) {
+  // x0.5 before the first "but" and x1.5 after, for every value (no
+  // list.index() quirk).
+  auto lexicon = MustParse("great\t3.8\t0\t[]\ngood\t1.9\t0\t[]\n");
+  ASSERT_NE(lexicon, nullptr);
+  EXPECT_NEAR(lexicon->Score("great but good").compound,
+              Normalize(3.8 * 0.5 + 1.9 * 1.5), 1e-12);
+  EXPECT_NEAR(DCompound("The food was good but the service was bad"),
+              Normalize((1.9 * 0.5 - 2.5 * 1.5) * std::sqrt(5.0 / 9)), 1e-12);
+}
+
+TEST(GeneralLexiconDyadtoneTest, ProportionsSumToOne) {
+  for (const char* text :
+       {"The plot was good, but the characters are uncompelling.",
+        "Sooo gooood?! No no no. Superbly acted, it lacks nothing.",
+        "It was one of the worst movies I've seen, despite good reviews."}) {
+    GeneralScores s = Dyadtone().Score(text);
+    EXPECT_NEAR(s.positive + s.neutral + s.negative, 1.0, 1e-9) << text;
+    EXPECT_GE(s.compound, -1);
+    EXPECT_LE(s.compound, 1);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -452,48 +638,65 @@ double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
   return sxy / std::sqrt(sxx * syy);
 }
 
-double CorrelationOn(const std::string& file, size_t expected_rows) {
+double CorrelationOn(const GeneralLexicon& lexicon, const std::string& file,
+                     size_t expected_rows) {
   const std::vector<Rated> rows = ReadGroundTruth(VaderPath(file));
   EXPECT_EQ(rows.size(), expected_rows) << file;
-  std::vector<double> human, vader;
+  std::vector<double> human, scores;
   for (const Rated& r : rows) {
     human.push_back(r.mean);
-    vader.push_back(Compound(r.text));
+    scores.push_back(lexicon.Score(r.text).compound);
   }
-  return Pearson(vader, human);
+  return Pearson(scores, human);
 }
 
 // Hutto & Gilbert (2014, Table 4) report r = 0.881 on the tweets and 0.451
-// on the movie-review snippets. The reference package (vaderSentiment 3.3.2,
-// the rules implemented here) gives r = 0.87222 and 0.42760 on these files
-// with this lexicon -- the published figures came from the 2014 research code
-// and lexicon, which differ (its tokeniser, for one) -- and this
-// implementation reproduces the reference's score on every text of both
-// sets. So the test pins the reference's figures: a change of either sign
-// means a departure from the reference algorithm.
+// on the movie-review snippets; the product requires the default (kDyadtone)
+// general tone to reach them with this lexicon.
+//
+// The reference package (vaderSentiment 3.3.2, the kVader rules) gives
+// r = 0.87222 and 0.42760 on these files with this lexicon -- the published
+// figures came from the 2014 research code and lexicon, which differ (its
+// tokeniser, for one) -- and kVader reproduces the reference's score on
+// every text of both sets. So the kVader figures are pinned: a change of
+// either sign means a departure from the reference algorithm.
 constexpr double kPublishedTweetsR = 0.881;
 constexpr double kPublishedMoviesR = 0.451;
 constexpr double kReferenceTweetsR = 0.87222;
 constexpr double kReferenceMoviesR = 0.42760;
 
-TEST(GeneralLexiconEvaluationTest, TweetsCorrelation) {
-  const double r = CorrelationOn("tweets_GroundTruth.txt", 4200);
+struct Evaluation {
+  const char* label;
+  const char* file;
+  size_t rows;
+  double published;
+  double reference;
+};
+
+void Evaluate(const Evaluation& e) {
+  const double vader = CorrelationOn(Vader(), e.file, e.rows);
+  const double dyadtone = CorrelationOn(Dyadtone(), e.file, e.rows);
   std::cout << absl::StrFormat(
-      "Pearson r (tweets, n=4200): %.5f (reference vaderSentiment 3.3.2: "
-      "%.5f, published 2014: %.3f)\n",
-      r, kReferenceTweetsR, kPublishedTweetsR);
-  RecordProperty("pearson_r_tweets", absl::StrFormat("%.5f", r));
-  EXPECT_NEAR(r, kReferenceTweetsR, 1e-4);
+      "Pearson r (%s, n=%d): kDyadtone (default) %.5f, kVader %.5f "
+      "(reference vaderSentiment 3.3.2: %.5f, published 2014: %.3f)\n",
+      e.label, e.rows, dyadtone, vader, e.reference, e.published);
+  ::testing::Test::RecordProperty(absl::StrCat("pearson_r_", e.label),
+                                  absl::StrFormat("%.5f", dyadtone));
+  ::testing::Test::RecordProperty(absl::StrCat("pearson_r_", e.label, "_vader"),
+                                  absl::StrFormat("%.5f", vader));
+  EXPECT_GE(dyadtone, e.published) << e.label;
+  EXPECT_GE(vader, std::floor(e.reference * 1000) / 1000) << e.label;
+  EXPECT_NEAR(vader, e.reference, 1e-4) << e.label;
+}
+
+TEST(GeneralLexiconEvaluationTest, TweetsCorrelation) {
+  Evaluate({"tweets", "tweets_GroundTruth.txt", 4200, kPublishedTweetsR,
+            kReferenceTweetsR});
 }
 
 TEST(GeneralLexiconEvaluationTest, MovieReviewsCorrelation) {
-  const double r = CorrelationOn("movieReviewSnippets_GroundTruth.txt", 10605);
-  std::cout << absl::StrFormat(
-      "Pearson r (movie reviews, n=10605): %.5f (reference vaderSentiment "
-      "3.3.2: %.5f, published 2014: %.3f)\n",
-      r, kReferenceMoviesR, kPublishedMoviesR);
-  RecordProperty("pearson_r_movie_reviews", absl::StrFormat("%.5f", r));
-  EXPECT_NEAR(r, kReferenceMoviesR, 1e-4);
+  Evaluate({"movie_reviews", "movieReviewSnippets_GroundTruth.txt", 10605,
+            kPublishedMoviesR, kReferenceMoviesR});
 }
 
 }  // namespace

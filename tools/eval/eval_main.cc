@@ -26,6 +26,8 @@ ABSL_FLAG(std::string, gazetteer, dyadtone::DefaultGazetteerPath(),
           "gazetteer file");
 ABSL_FLAG(std::string, lexicon, dyadtone::DefaultLexiconPath(),
           "relations lexicon file");
+ABSL_FLAG(bool, vader_compatible, false,
+          "score the general tone exactly as vaderSentiment 3.3.2 does");
 ABSL_FLAG(std::string, general_lexicon, "",
           "VADER- or AFINN-format lexicon: also report the general tone");
 ABSL_FLAG(double, neutral_band, 0.05,
@@ -61,6 +63,9 @@ int main(int argc, char** argv) {
   options.gazetteer_path = absl::GetFlag(FLAGS_gazetteer);
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   options.general_lexicon_path = absl::GetFlag(FLAGS_general_lexicon);
+  if (absl::GetFlag(FLAGS_vader_compatible)) {
+    options.general_tone.mode = dyadtone::GeneralToneOptions::Mode::kVader;
+  }
   auto engine = dyadtone::Engine::Create(options);
   if (!engine.ok()) {
     std::cerr << "dyadtone-eval: " << engine.status().message() << "\n";
