@@ -48,8 +48,9 @@ uint32_t CompiledModel::Intern(absl::string_view word) {
 }
 
 uint32_t CompiledModel::Find(absl::string_view word) const {
-  const auto it = vocabulary_.find(word);
-  return it == vocabulary_.end() ? 0 : it->second;
+  std::string padded(word);
+  padded.append(WordTable::kPadding, '\0');
+  return word_table_.Find(padded.data(), word.size());
 }
 
 void CompiledModel::AddTokens(Trie* trie, const std::vector<std::string>& tokens,
@@ -108,9 +109,15 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
   for (const std::string& t : m->gazetteer_.titles) {
     m->word_flags_[m->Intern(t)] |= kTitleWord;
   }
-  m->name_starts_alias_ = m->aliases_.Child(0, m->name_word_) != 0;
   m->CompileModifiers();
   if (absl::Status s = m->CompileSignals(); !s.ok()) return s;
+  for (const Veto& v : m->gazetteer_.vetoes) {
+    if (v.tokens[0] == kNameToken) {
+      m->word_flags_[m->vocabulary_.at(v.tokens[1])] |= kFollowsName;
+    }
+  }
+  m->word_table_ = WordTable(std::vector<std::pair<std::string, uint32_t>>(
+      m->vocabulary_.begin(), m->vocabulary_.end()));
   return std::unique_ptr<const CompiledModel>(std::move(m));
 }
 
@@ -185,8 +192,11 @@ bool CompiledModel::IsPatternWord(int entry, uint32_t word) const {
 }
 
 void CompiledModel::AssignWords(TokenizedText* text) const {
+  // TokenizedText::norm keeps kNormPadding bytes after the last token.
+  static_assert(kNormPadding >= WordTable::kPadding);
+  const char* norm = text->norm.data();
   for (Token& t : text->tokens) {
-    t.word = Find(text->Norm(t));
+    t.word = word_table_.Find(norm + t.norm_begin, t.norm_size);
   }
 }
 
@@ -246,8 +256,10 @@ void CompiledModel::FindMentions(const TokenizedText& text,
   uint32_t i = 0;
   while (i < tokens.size()) {
     const Token& t = tokens[i];
-    const bool may_start = (word_flags_[t.word] & kStartsAlias) ||
-                           (IsNameToken(t) && name_starts_alias_);
+    const bool may_start =
+        (word_flags_[t.word] & kStartsAlias) ||
+        (i + 1 < tokens.size() &&
+         (word_flags_[tokens[i + 1].word] & kFollowsName) && IsNameToken(t));
     if (!may_start) {
       ++i;
       continue;

@@ -20,6 +20,7 @@
 #include "service/engine/gazetteer.h"
 #include "service/engine/lexicon.h"
 #include "service/engine/tokenizer.h"
+#include "service/engine/word_table.h"
 
 namespace dyadtone {
 
@@ -113,6 +114,7 @@ class CompiledModel {
     kStartsModifier = 2,
     kStartsSignal = 4,
     kTitleWord = 8,
+    kFollowsName = 16,  // second word of a veto that starts with <Name>
   };
 
   // A trie over word ids. Payload entries are >= 0 for aliases and
@@ -161,9 +163,9 @@ class CompiledModel {
   LexiconData lexicon_;
 
   absl::flat_hash_map<std::string, uint32_t> vocabulary_;  // word -> id >= 1
+  WordTable word_table_;  // the same, for lookups after Compile()
   std::vector<uint8_t> word_flags_;                        // by word id
   uint32_t name_word_ = 0;                                 // "<name>"
-  bool name_starts_alias_ = false;  // some veto starts with <name>
   StructuralWords words_;
 
   Trie aliases_;

@@ -47,6 +47,23 @@ constexpr std::array<CharClass, 128> MakeAsciiTable() {
 }
 constexpr std::array<CharClass, 128> kAscii = MakeAsciiTable();
 
+// ASCII letters and digits: 1 digit, 2 upper case, 4 lower case.
+constexpr std::array<uint8_t, 128> MakeKindTable() {
+  std::array<uint8_t, 128> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = 1;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = 2;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = 4;
+  return t;
+}
+constexpr std::array<uint8_t, 128> kAsciiKind = MakeKindTable();
+
+constexpr std::array<uint8_t, 128> MakeLowerTable() {
+  std::array<uint8_t, 128> t{};
+  for (int c = 0; c < 128; ++c) t[c] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+  return t;
+}
+constexpr std::array<uint8_t, 128> kAsciiLower = MakeLowerTable();
+
 bool IsUpperNonAscii(char32_t c) {
   return (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
          (c >= 0x100 && c <= 0x137 && c % 2 == 0) ||
@@ -153,6 +170,7 @@ class Tokenizer {
   void ScanWord();
   void ScanPunct(const Char& c);
   bool TryDottedAcronym();
+  bool FastAsciiWord();
   bool IsSentenceOpenerAt(size_t at) const;
   void AppendLower(const Char& c);
   void BeginToken(size_t begin);
@@ -165,23 +183,36 @@ class Tokenizer {
   // State for the token being built and the one before it.
   Token cur_;
   uint16_t pending_flags_ = kLineStart | kParagraphStart;
+  void Put(char c) { nbuf_[nlen_++] = c; }
+  // Adapts Put() for AppendUtf8().
+  struct Sink {
+    Tokenizer* t;
+    void push_back(char c) { t->Put(c); }
+  };
+
+  char* nbuf_ = nullptr;  // the folded text being written
+  size_t nlen_ = 0;
+  Sink sink_{this};
   bool break_pending_ = false;     // the last token ended a sentence
   bool word_in_sentence_ = false;  // a word token was seen in this sentence
 };
 
 void Tokenizer::Run() {
   out_->text = text_;
-  out_->norm.clear();
+  // The folded text is never longer than the original: write it into a
+  // buffer of that size and trim at the end.
+  out_->norm.resize(text_.size() + 16);
+  nbuf_ = &out_->norm[0];
+  nlen_ = 0;
   out_->tokens.clear();
   out_->sentences.clear();
   out_->sentences.push_back(Sentence{0, 0});
-  out_->norm.reserve(text_.size() + 16);
   while (true) {
     SkipSpace();
     if (AtEnd()) break;
     const unsigned char b = static_cast<unsigned char>(text_[pos_]);
     if (b < 0x80 && kAscii[b] == CharClass::kWord) {
-      ScanWord();
+      if (!FastAsciiWord()) ScanWord();
       continue;
     }
     const Char c = Peek(pos_);
@@ -197,6 +228,8 @@ void Tokenizer::Run() {
     out_->sentences.pop_back();
   }
   if (out_->tokens.empty()) out_->sentences.clear();
+  out_->norm.resize(nlen_);
+  out_->norm.append(kNormPadding, '\0');
 }
 
 void Tokenizer::SkipSpace() {
@@ -256,14 +289,14 @@ void Tokenizer::BeginToken(size_t begin) {
   }
   cur_ = Token();
   cur_.begin = static_cast<uint32_t>(begin);
-  cur_.norm_begin = static_cast<uint32_t>(out_->norm.size());
+  cur_.norm_begin = static_cast<uint32_t>(nlen_);
   cur_.flags = pending_flags_;
   pending_flags_ = 0;
 }
 
 void Tokenizer::EndToken(size_t end, uint16_t extra_flags) {
   cur_.end = static_cast<uint32_t>(end);
-  cur_.norm_size = static_cast<uint32_t>(out_->norm.size()) - cur_.norm_begin;
+  cur_.norm_size = static_cast<uint32_t>(nlen_) - cur_.norm_begin;
   cur_.flags |= extra_flags;
   // kSentenceStart marks the first word of a sentence, after any quotes.
   if ((cur_.flags & kWordToken) && !word_in_sentence_) {
@@ -278,10 +311,10 @@ void Tokenizer::EndToken(size_t end, uint16_t extra_flags) {
 
 void Tokenizer::AppendLower(const Char& c) {
   if (c.cp < 0x80) {
-    out_->norm.push_back(
+    Put(
         static_cast<char>(c.upper ? c.cp + ('a' - 'A') : c.cp));
   } else {
-    AppendUtf8(ToLowerNonAscii(c.cp), &out_->norm);
+    AppendUtf8(ToLowerNonAscii(c.cp), &sink_);
   }
 }
 
@@ -336,6 +369,41 @@ bool Tokenizer::IsSentenceOpenerAt(size_t at) const {
          SentenceOpeners().contains(absl::string_view(buf, n));
 }
 
+// The common token: a run of ASCII letters and digits that ends at a space
+// or at punctuation that cannot continue it. Returns false, having done
+// nothing, for anything else (dots, apostrophes, non-ASCII, the word after
+// a dotted acronym), which ScanWord() handles.
+inline bool Tokenizer::FastAsciiWord() {
+  const size_t n = text_.size();
+  if (pos_ + 1 < n && text_[pos_ + 1] == '.') return false;  // "U.S.", "J."
+  if (!out_->tokens.empty() && out_->tokens.back().Has(kAbbreviation)) {
+    return false;
+  }
+  size_t p = pos_;
+  uint8_t seen = 0;  // 1: digit, 2: upper case, 4: lower case
+  char* out = nbuf_ + nlen_;
+  unsigned char b = static_cast<unsigned char>(text_[p]);
+  do {
+    seen |= kAsciiKind[b];
+    *out++ = static_cast<char>(kAsciiLower[b]);
+    ++p;
+  } while (p < n && (b = static_cast<unsigned char>(text_[p])) < 0x80 &&
+           kAscii[b] == CharClass::kWord);
+  if (p < n && (b >= 0x80 || b == '\'' || b == '.' || b == ',')) {
+    return false;  // nothing was committed: nlen_ and pos_ are unchanged
+  }
+  BeginToken(pos_);
+  const uint8_t first = kAsciiKind[static_cast<unsigned char>(text_[pos_])];
+  uint16_t flags = kWordToken;
+  if (first == 2) flags |= kCapitalized;
+  if ((seen & 6) != 0 && (seen & 4) == 0) flags |= kAllCaps;
+  if (seen & 1) flags |= kHasDigit;
+  nlen_ = out - nbuf_;
+  pos_ = p;
+  EndToken(pos_, flags);
+  return true;
+}
+
 void Tokenizer::ScanWord() {
   // A dotted acronym after which a capitalised sentence opener follows
   // also ends its sentence: handled when the next word begins.
@@ -356,7 +424,7 @@ void Tokenizer::ScanWord() {
       Peek(pos_ + first.len + 2).cls == CharClass::kWord) {
     BeginToken(start);
     AppendLower(first);
-    out_->norm.push_back('.');
+    Put('.');
     pos_ += first.len + 1;
     EndToken(pos_, kWordToken | kInitial | kAbbreviation | kCapitalized |
                        kAllCaps);
@@ -369,19 +437,22 @@ void Tokenizer::ScanWord() {
   bool has_letter = false, all_upper = true, digit = false;
   size_t last_char_pos = pos_;
   while (!AtEnd()) {
-    const unsigned char b = static_cast<unsigned char>(text_[pos_]);
+    unsigned char b = static_cast<unsigned char>(text_[pos_]);
     if (b < 0x80 && kAscii[b] == CharClass::kWord) {
-      // ASCII letters and digits: the common case.
-      if (b <= '9') {
-        digit = true;
-      } else {
-        has_letter = true;
-        if (b >= 'a') all_upper = false;
-      }
-      out_->norm.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b | 0x20
-                                                                   : b));
-      last_char_pos = pos_;
-      ++pos_;
+      // A run of ASCII letters and digits: the common case.
+      const size_t n = text_.size();
+      uint8_t seen = 0;  // 1: digit, 2: upper, 4: lower
+      do {
+        seen |= kAsciiKind[b];
+        nbuf_[nlen_++] = static_cast<char>(kAsciiLower[b]);
+        ++pos_;
+      } while (pos_ < n &&
+               (b = static_cast<unsigned char>(text_[pos_])) < 0x80 &&
+               kAscii[b] == CharClass::kWord);
+      digit |= (seen & 1) != 0;
+      has_letter |= (seen & 6) != 0;
+      all_upper &= (seen & 4) == 0;
+      last_char_pos = pos_ - 1;
       continue;
     }
     // Most words end at an ASCII space or punctuation that cannot continue
@@ -411,22 +482,22 @@ void Tokenizer::ScanWord() {
           Peek(next + n.len).cls != CharClass::kWord;
       if (clitic_end && (n.cp == 's' || n.cp == 'S')) break;
       if (clitic_end && (n.cp == 't' || n.cp == 'T') &&
-          out_->norm.size() > cur_.norm_begin + 1 &&
-          out_->norm.back() == 'n') {
+          nlen_ > cur_.norm_begin + 1 &&
+          nbuf_[nlen_ - 1] == 'n') {
         // Give the 'n' back: "did" + "n't".
-        out_->norm.pop_back();
+        --nlen_;
         pos_ = last_char_pos;
         break;
       }
-      out_->norm.push_back('\'');
+      Put('\'');
       pos_ = next;
       continue;
     }
     // 97.5 and 1,000 stay one token.
     if ((c.cp == '.' || c.cp == ',') && digit && next_is_word &&
-        Peek(next).digit && out_->norm.size() > cur_.norm_begin &&
-        (out_->norm.back() >= '0' && out_->norm.back() <= '9')) {
-      out_->norm.push_back(static_cast<char>(c.cp));
+        Peek(next).digit && nlen_ > cur_.norm_begin &&
+        (nbuf_[nlen_ - 1] >= '0' && nbuf_[nlen_ - 1] <= '9')) {
+      Put(static_cast<char>(c.cp));
       pos_ = next;
       continue;
     }
@@ -438,9 +509,9 @@ void Tokenizer::ScanWord() {
   if (digit) flags |= kHasDigit;
   // Titles and month abbreviations keep their dot.
   if (!AtEnd() && text_[pos_] == '.' && has_letter &&
-      TitleAbbreviations().contains(absl::string_view(out_->norm).substr(
-          cur_.norm_begin))) {
-    out_->norm.push_back('.');
+      TitleAbbreviations().contains(absl::string_view(
+          nbuf_ + cur_.norm_begin, nlen_ - cur_.norm_begin))) {
+    Put('.');
     ++pos_;
     flags |= kAbbreviation;
   }
@@ -461,13 +532,13 @@ void Tokenizer::ScanPunct(const Char& c) {
   uint16_t flags = 0;
   if (c.cls == CharClass::kApostrophe) {
     // A lone "'s" (typed with a space, or after a quote) is a clitic word.
-    out_->norm.push_back('\'');
+    Put('\'');
     pos_ += c.len;
     if (!AtEnd() && (text_[pos_] == 's' || text_[pos_] == 'S') &&
         (pos_ + 1 >= text_.size() ||
          Peek(pos_ + 1).cls != CharClass::kWord) &&
         !out_->tokens.empty() && !(cur_.flags & kSpaceBefore)) {
-      out_->norm.push_back('s');
+      Put('s');
       ++pos_;
       flags |= kWordToken;
     }
@@ -478,7 +549,8 @@ void Tokenizer::ScanPunct(const Char& c) {
     // "..." is one token and does not end a sentence.
     size_t n = 0;
     while (pos_ + n < text_.size() && text_[pos_ + n] == '.') ++n;
-    out_->norm.append(n >= 3 ? "..." : ".");
+    Put('.');
+    if (n >= 3) Put('.'), Put('.');
     pos_ += n >= 3 ? n : 1;
     if (n < 3) {
       flags |= kSentenceEnd;
@@ -488,15 +560,15 @@ void Tokenizer::ScanPunct(const Char& c) {
     return;
   }
   if (c.em_dash) {
-    out_->norm.append("--");
+    Put('-'), Put('-');
   } else if (c.cp == 0x2026) {
-    out_->norm.append("...");
+    Put('.'), Put('.'), Put('.');
   } else {
-    AppendUtf8(c.cp, &out_->norm);
+    AppendUtf8(c.cp, &sink_);
   }
   pos_ += c.len;
   if (c.cp == '-' && !c.em_dash && !AtEnd() && text_[pos_] == '-') {
-    out_->norm.push_back('-');  // "--" typed as two hyphens
+    Put('-');  // "--" typed as two hyphens
     ++pos_;
   }
   if (c.cp == '!' || c.cp == '?') {

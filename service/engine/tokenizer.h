@@ -51,7 +51,8 @@ struct Sentence {
 // capacity, so a worker that scores many articles does not reallocate.
 struct TokenizedText {
   absl::string_view text;  // the original; not owned
-  std::string norm;       // folded, lower-cased token texts, back to back
+  std::string norm;       // folded, lower-cased token texts, back to back,
+                          // then kNormPadding NUL bytes
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
 
@@ -70,6 +71,7 @@ struct TokenizedText {
 void Tokenize(absl::string_view text, TokenizedText* out);
 
 inline constexpr uint32_t kMaxSentenceTokens = 400;
+inline constexpr size_t kNormPadding = 8;
 
 // Tokenizes a data-file phrase (an alias or a pattern word) into the
 // normalised forms of its tokens.
