@@ -1,0 +1,183 @@
+#include "service/store/sqlite_schema.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace dyadtone {
+namespace {
+
+// Version 1. Rollups and their top articles are kept per (dyad, day) by
+// every write, so trends read one row per day whatever the article count.
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE articles (
+  id TEXT PRIMARY KEY NOT NULL,
+  day INTEGER NOT NULL,
+  text_fingerprint TEXT NOT NULL,
+  lexicon_version TEXT NOT NULL,
+  gazetteer_version TEXT NOT NULL,
+  score BLOB NOT NULL
+);
+CREATE TABLE article_dyads (
+  article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  tone REAL NOT NULL,
+  signals INTEGER NOT NULL,
+  vcoop INTEGER NOT NULL,
+  mcoop INTEGER NOT NULL,
+  vconf INTEGER NOT NULL,
+  mconf INTEGER NOT NULL,
+  PRIMARY KEY (article_id, a, b),
+  CHECK (a < b)
+) WITHOUT ROWID;
+CREATE INDEX article_dyads_by_dyad_day ON article_dyads (a, b, day);
+CREATE TABLE dyad_day_rollups (
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  articles INTEGER NOT NULL CHECK (articles > 0),
+  tone_sum REAL NOT NULL,
+  tone_sum_squares REAL NOT NULL,
+  vcoop INTEGER NOT NULL,
+  mcoop INTEGER NOT NULL,
+  vconf INTEGER NOT NULL,
+  mconf INTEGER NOT NULL,
+  PRIMARY KEY (a, b, day)
+) WITHOUT ROWID;
+CREATE TABLE dyad_day_top (
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  rank INTEGER NOT NULL,
+  article_id TEXT NOT NULL,
+  tone REAL NOT NULL,
+  PRIMARY KEY (a, b, day, rank),
+  FOREIGN KEY (a, b, day) REFERENCES dyad_day_rollups (a, b, day)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+)sql";
+
+// "DyTn": the application_id of dyadtone store files.
+constexpr int32_t kArticleStoreApplicationId = 0x4479546e;
+
+struct FileState {
+  int64_t application_id = 0;
+  int64_t version = 0;
+  int64_t objects = 0;  // tables, indexes, views and triggers
+};
+
+absl::StatusOr<int64_t> QueryInt(SqliteDb& db, const char* sql) {
+  absl::StatusOr<SqliteStatement> st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  absl::StatusOr<bool> row = st->Step();
+  if (!row.ok()) return row.status();
+  return *row ? st->ColumnInt(0) : 0;
+}
+
+absl::StatusOr<FileState> ReadFileState(SqliteDb& db) {
+  FileState state;
+  const std::pair<int64_t*, const char*> queries[] = {
+      {&state.application_id, "PRAGMA application_id"},
+      {&state.version, "PRAGMA user_version"},
+      {&state.objects, "SELECT count(*) FROM sqlite_master"},
+  };
+  for (const auto& [field, sql] : queries) {
+    absl::StatusOr<int64_t> value = QueryInt(db, sql);
+    if (!value.ok()) return value.status();
+    *field = *value;
+  }
+  return state;
+}
+
+absl::Status CheckFile(const FileState& file, const SqliteSchema& schema,
+                       const std::string& path) {
+  const bool empty = file.application_id == 0 && file.objects == 0;
+  if (file.application_id != schema.application_id && !empty) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "sqlite ", path, ": not a dyadtone store (application_id ",
+        file.application_id, ", ", file.objects, " schema objects)"));
+  }
+  const int latest = schema.steps.empty() ? 0 : schema.steps.back().version;
+  if (file.version > latest) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("sqlite ", path, ": schema version ", file.version,
+                     " is newer than this build knows (", latest,
+                     "); open it with a newer dyadtone"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSteps(const SqliteSchema& schema) {
+  for (size_t i = 0; i < schema.steps.size(); ++i) {
+    if (schema.steps[i].version != static_cast<int>(i) + 1) {
+      return absl::InternalError(absl::StrCat(
+          "migration ", i, " has version ", schema.steps[i].version,
+          "; versions must be 1, 2, ... in order"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Annotate(const absl::Status& s, int version) {
+  return absl::Status(s.code(), absl::StrCat("migrating to schema version ",
+                                             version, ": ", s.message()));
+}
+
+absl::Status ApplySteps(SqliteDb& db, const SqliteSchema& schema,
+                        int64_t from_version) {
+  for (const SqliteMigration& step : schema.steps) {
+    if (step.version <= from_version) continue;
+    absl::Status s = db.Exec(step.sql);
+    if (!s.ok()) return Annotate(s, step.version);
+  }
+  // PRAGMAs take no parameters; the values are our own integers.
+  const std::string marks =
+      absl::StrCat("PRAGMA user_version = ", schema.steps.back().version,
+                   "; PRAGMA application_id = ", schema.application_id, ";");
+  return db.Exec(marks.c_str());
+}
+
+}  // namespace
+
+absl::Status MigrateSqliteSchema(SqliteDb& db, const SqliteSchema& schema) {
+  absl::Status s = CheckSteps(schema);
+  if (!s.ok()) return s;
+  absl::StatusOr<FileState> file = ReadFileState(db);
+  if (!file.ok()) return file.status();
+  s = CheckFile(*file, schema, db.path());
+  if (!s.ok() || schema.steps.empty()) return s;
+  if (file->version == schema.steps.back().version) return absl::OkStatus();
+
+  absl::StatusOr<SqliteTransaction> tx = SqliteTransaction::BeginWrite(db);
+  if (!tx.ok()) return tx.status();
+  file = ReadFileState(db);  // another process may have migrated meanwhile
+  if (!file.ok()) return file.status();
+  s = CheckFile(*file, schema, db.path());
+  if (!s.ok()) return s;
+  if (file->version == schema.steps.back().version) return tx->Commit();
+  s = ApplySteps(db, schema, file->version);
+  if (!s.ok()) return s;
+  return tx->Commit();
+}
+
+const SqliteSchema& ArticleStoreSchema() {
+  static const SqliteSchema* const schema =
+      new SqliteSchema{kArticleStoreApplicationId,
+                       {
+                           {1, kSchemaV1},
+                       }};
+  return *schema;
+}
+
+int64_t DayNumber(absl::CivilDay day) {
+  return day - absl::CivilDay(1970, 1, 1);
+}
+
+absl::CivilDay DayFromNumber(int64_t number) {
+  return absl::CivilDay(1970, 1, 1) + number;
+}
+
+}  // namespace dyadtone

@@ -1,0 +1,192 @@
+// What only the SQLite backend does: its file, its locks, its failures.
+// The behaviour every backend shares is in article_store_test.cc.
+
+#include "service/store/sqlite_store.h"
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/store/sqlite_schema.h"
+#include "tests/store/store_test_util.h"
+#include "tests/test_util.h"
+
+namespace dyadtone {
+namespace {
+
+using ::testing::HasSubstr;
+
+const DyadKey kPakUsa{"PAK", "USA"};
+constexpr absl::CivilDay kDay(2024, 3, 1);
+
+StoredArticle Article(const std::string& id, const std::string& print,
+                      double tone) {
+  StoredArticle article;
+  article.id = id;
+  article.date = kDay;
+  article.text_fingerprint = print;
+  article.score = "score";
+  StoredDyad dyad;
+  dyad.dyad = kPakUsa;
+  dyad.tone = tone;
+  article.dyads.push_back(dyad);
+  return article;
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+std::unique_ptr<ArticleStore> MustOpen(const std::string& path,
+                                       const SqliteStoreOptions& options = {}) {
+  absl::StatusOr<std::unique_ptr<ArticleStore>> store =
+      OpenSqliteStore(path, options);
+  EXPECT_THAT(store, IsOk());
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+TEST(SqliteStoreTest, NewFileIsInWalModeAtTheCurrentVersion) {
+  TempDir dir;
+  const std::string path = dir.File("new.db");
+  std::unique_ptr<ArticleStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->backend(), "sqlite");
+  RawDb raw(path);
+  EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.QueryInt("PRAGMA user_version"),
+            ArticleStoreSchema().steps.back().version);
+  EXPECT_EQ(raw.QueryInt("PRAGMA application_id"),
+            ArticleStoreSchema().application_id);
+}
+
+TEST(SqliteStoreTest, EmptyFileIsMigrated) {
+  TempDir dir;
+  const std::string path = dir.File("empty.db");
+  WriteFile(path, "");
+  std::unique_ptr<ArticleStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(store->PutBatch({Article("a", "p", 0.5)}), IsOk());
+  EXPECT_EQ(RawDb(path).QueryInt("SELECT count(*) FROM articles"), 1);
+}
+
+TEST(SqliteStoreTest, NewerSchemaVersionIsRefusedAndLeftAlone) {
+  TempDir dir;
+  const std::string path = dir.File("future.db");
+  MustOpen(path);
+  ASSERT_EQ(RawDb(path).Exec("PRAGMA user_version = 99"), "");
+  EXPECT_THAT(OpenSqliteStore(path),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("schema version 99 is newer")));
+  EXPECT_EQ(RawDb(path).QueryInt("PRAGMA user_version"), 99);
+}
+
+TEST(SqliteStoreTest, OtherDatabasesAreRefused) {
+  const struct {
+    std::string name;
+    std::string sql;
+  } cases[] = {
+      {"other tables", "CREATE TABLE notes (text TEXT)"},
+      {"other application", "PRAGMA application_id = 1234"},
+  };
+  for (const auto& c : cases) {
+    TempDir dir;
+    const std::string path = dir.File("other.db");
+    ASSERT_EQ(RawDb(path).Exec(c.sql), "") << c.name;
+    EXPECT_THAT(OpenSqliteStore(path),
+                StatusIs(absl::StatusCode::kFailedPrecondition,
+                         HasSubstr("not a dyadtone store")))
+        << c.name;
+  }
+}
+
+TEST(SqliteStoreTest, FileThatIsNotADatabaseIsDataLoss) {
+  TempDir dir;
+  const std::string path = dir.File("garbage.db");
+  WriteFile(path, std::string(8192, 'x'));
+  EXPECT_THAT(OpenSqliteStore(path),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path)));
+}
+
+TEST(SqliteStoreTest, FileThatCannotBeOpenedIsUnavailable) {
+  TempDir dir;
+  EXPECT_THAT(OpenSqliteStore(dir.File("missing/dir/store.db")),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("opening")));
+  EXPECT_THAT(OpenSqliteStore(""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("path")));
+}
+
+// Another process holding the write lock: a batch waits out the busy
+// timeout, fails with Unavailable and leaves nothing; reads go on (WAL).
+TEST(SqliteStoreTest, LockedFileIsUnavailable) {
+  TempDir dir;
+  const std::string path = dir.File("locked.db");
+  SqliteStoreOptions options;
+  options.busy_timeout_ms = 50;
+  std::unique_ptr<ArticleStore> store = MustOpen(path, options);
+  ASSERT_NE(store, nullptr);
+  RawDb other(path);
+  ASSERT_EQ(other.Exec("BEGIN IMMEDIATE"), "");
+  EXPECT_THAT(store->PutBatch({Article("a", "p", 0.5)}),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("locked")));
+  EXPECT_THAT(store->CountArticles(), IsOk());
+  ASSERT_EQ(other.Exec("ROLLBACK"), "");
+  EXPECT_EQ(*store->CountArticles(), 0);
+  EXPECT_THAT(store->PutBatch({Article("a", "p", 0.5)}), IsOk());
+  EXPECT_EQ(*store->CountArticles(), 1);
+}
+
+// A failure half-way through a batch, raised by the database itself after
+// earlier articles were written in the transaction, rolls all of it back.
+TEST(SqliteStoreTest, FailureInsideTheTransactionRollsBackTheBatch) {
+  TempDir dir;
+  const std::string path = dir.File("fault.db");
+  std::unique_ptr<ArticleStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_THAT(store->PutBatch({Article("x", "v1", 0.5)}), IsOk());
+  RawDb other(path);
+  ASSERT_EQ(other.Exec("CREATE TRIGGER fault BEFORE INSERT ON articles "
+                       "WHEN NEW.id = 'poison' "
+                       "BEGIN SELECT RAISE(ABORT, 'injected fault'); END"),
+            "");
+  EXPECT_THAT(
+      store->PutBatch({Article("y", "v1", -0.9), Article("x", "v2", 0.1),
+                       Article("poison", "v1", 0.2)}),
+      StatusIs(absl::StatusCode::kInternal, HasSubstr("injected fault")));
+  EXPECT_THAT(store->GetArticle("y"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("y")));
+  absl::StatusOr<StoredArticle> x = store->GetArticle("x");
+  ASSERT_THAT(x, IsOk());
+  EXPECT_EQ(x->text_fingerprint, "v1");
+  absl::StatusOr<std::vector<DayRollup>> days =
+      store->DailyRollups(kPakUsa, kDay, kDay);
+  ASSERT_THAT(days, IsOk());
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ((*days)[0].articles, 1);
+  EXPECT_EQ((*days)[0].tone_sum, 0.5);
+
+  ASSERT_EQ(other.Exec("DROP TRIGGER fault"), "");
+  EXPECT_THAT(
+      store->PutBatch({Article("y", "v1", -0.9), Article("poison", "v1", 0.2)}),
+      IsOk());
+  EXPECT_EQ(*store->CountArticles(), 3);
+}
+
+TEST(SqliteStoreTest, TwoStoresOnOneFileSeeEachOther) {
+  TempDir dir;
+  const std::string path = dir.File("shared.db");
+  std::unique_ptr<ArticleStore> first = MustOpen(path);
+  std::unique_ptr<ArticleStore> second = MustOpen(path);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  ASSERT_THAT(first->PutBatch({Article("a", "p", 0.5)}), IsOk());
+  absl::StatusOr<std::vector<PutOutcome>> outcomes =
+      second->PutBatch({Article("a", "p", 0.5), Article("b", "p", 0.5)});
+  ASSERT_THAT(outcomes, IsOk());
+  EXPECT_EQ((*outcomes)[0], PutOutcome::kUnchanged);
+  EXPECT_EQ(*first->CountArticles(), 2);
+}
+
+}  // namespace
+}  // namespace dyadtone
