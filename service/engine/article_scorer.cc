@@ -69,8 +69,7 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
                         ArticleResult* result) {
   model_.FindMentions(text_, date_, &ws_.mentions);
   IndexTokens();
-  LearnPersonNames();
-  IndexTokens();
+  if (LearnPersonNames()) IndexTokens();
   model_.FindModifiers(text_, &ws_.modifiers);
   MarkClauses();
   model_.FindSignals(text_, &ws_.signals);
@@ -83,7 +82,9 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
     const SignalMatch& m = ws_.signals[i];
     const SignalEntry& entry = signals[m.entry];
     if (entry.quad == QuadClass::kNeutral) continue;
-    Evidence ev;
+    // Built in place: an Evidence is large, and moving one costs as much as
+    // filling it.
+    Evidence& ev = result->evidence.emplace_back();
     ev.lexicon_line = entry.line;
     ev.pattern = entry.pattern;
     ev.entry_class = entry.quad;
@@ -91,13 +92,12 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
     const Token& first = text_.tokens[m.first_token];
     const Token& last = text_.tokens[m.end_token - 1];
     ev.span = {first.begin, last.end};
-    ev.text = std::string(text_.text.substr(first.begin, last.end - first.begin));
+    ev.text.assign(text_.text.data() + first.begin, last.end - first.begin);
     ev.sentence = static_cast<int>(first.sentence);
     const Sentence& s = text_.sentences[first.sentence];
     ev.sentence_span = {text_.tokens[s.first_token].begin,
                         text_.tokens[s.end_token - 1].end};
     ApplyModifiers(m, i > 0 ? ws_.signals[i - 1].end_token : 0, &ev);
-    result->evidence.push_back(std::move(ev));
     if (!AttributeExplicit(m, result)) {
       pending.push_back({i, result->evidence.size() - 1});
     }
@@ -134,7 +134,7 @@ void ArticleScorer::IndexTokens() {
 
 // "Pakistan Foreign Minister Shah Mehmood Qureshi" teaches that, in this
 // article, "Qureshi" is Pakistan. Only a name after an actor and a title.
-void ArticleScorer::LearnPersonNames() {
+bool ArticleScorer::LearnPersonNames() {
   const auto& tokens = text_.tokens;
   const StructuralWords& sw = model_.words();
   absl::flat_hash_map<absl::string_view, int> learnt;  // surname -> actor
@@ -173,7 +173,7 @@ void ArticleScorer::LearnPersonNames() {
     const auto [it, inserted] = learnt.emplace(text_.Norm(tokens[k - 1]), m.actor);
     if (!inserted && it->second != m.actor) it->second = -1;  // ambiguous
   }
-  if (learnt.empty()) return;
+  if (learnt.empty()) return false;
   bool added = false;
   for (uint32_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
@@ -197,6 +197,7 @@ void ArticleScorer::LearnPersonNames() {
                 return a.first_token < b.first_token;
               });
   }
+  return added;
 }
 
 void ArticleScorer::MarkClauses() {

@@ -53,7 +53,8 @@ class ArticleScorer {
     std::vector<int> evidence;
   };
 
-  void LearnPersonNames();
+  // Returns true if it added mentions.
+  bool LearnPersonNames();
   void IndexTokens();
   void MarkClauses();
   void ApplyModifiers(const SignalMatch& m, uint32_t scope_start,

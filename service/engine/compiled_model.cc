@@ -25,12 +25,20 @@ bool IsLocativeWord(absl::string_view w) {
 
 }  // namespace
 
-uint32_t CompiledModel::Trie::Child(uint32_t node, uint32_t word) const {
+uint32_t CompiledModel::Trie::DeepChild(uint32_t node, uint32_t word) const {
   const auto it = edges.find((uint64_t{node} << 32) | word);
   return it == edges.end() ? 0 : it->second;
 }
 
 uint32_t CompiledModel::Trie::AddChild(uint32_t node, uint32_t word) {
+  if (node == 0) {
+    if (word >= root.size()) root.resize(word + 1, 0);
+    if (root[word] == 0) {
+      root[word] = static_cast<uint32_t>(payload.size());
+      payload.emplace_back();
+    }
+    return root[word];
+  }
   const uint64_t key = (uint64_t{node} << 32) | word;
   const auto it = edges.find(key);
   if (it != edges.end()) return it->second;
@@ -38,6 +46,10 @@ uint32_t CompiledModel::Trie::AddChild(uint32_t node, uint32_t word) {
   payload.emplace_back();
   edges.emplace(key, child);
   return child;
+}
+
+CompiledModel::WordFlag CompiledModel::ContinuationFlag(WordFlag first) {
+  return first == kStartsAlias ? kContinuesAlias : kContinuesModifier;
 }
 
 uint32_t CompiledModel::Intern(absl::string_view word) {
@@ -58,7 +70,7 @@ void CompiledModel::AddTokens(Trie* trie, const std::vector<std::string>& tokens
   uint32_t node = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const uint32_t id = Intern(tokens[i]);
-    if (i == 0) word_flags_[id] |= flag;
+    word_flags_[id] |= i == 0 ? flag : ContinuationFlag(flag);
     node = trie->AddChild(node, id);
   }
   trie->payload[node].push_back(payload);
@@ -170,23 +182,71 @@ absl::Status CompiledModel::CompileSignals() {
       if (!cs.words.empty() && !cs.optional) ++sig.literals;
       sig.slots.push_back(std::move(cs));
     }
+    SetPrefilter(&sig);
     signals_.push_back(std::move(sig));
   }
-  signals_by_first_word_.assign(vocabulary_.size() + 1, {});
+  for (const CompiledSignal& sig : signals_) {
+    for (size_t k = 1; k < sig.slots.size(); ++k) {
+      for (uint32_t w : sig.slots[k].words) word_flags_[w] |= kLaterSignalWord;
+    }
+  }
+  std::vector<std::vector<uint32_t>> by_word(vocabulary_.size() + 1);
   for (size_t s = 0; s < signals_.size(); ++s) {
     for (uint32_t w : signals_[s].slots.front().words) {
-      signals_by_first_word_[w].push_back(static_cast<uint32_t>(s));
+      by_word[w].push_back(static_cast<uint32_t>(s));
       word_flags_[w] |= kStartsSignal;
     }
+  }
+  first_word_begin_.push_back(0);
+  for (const std::vector<uint32_t>& list : by_word) {
+    first_word_signals_.insert(first_word_signals_.end(), list.begin(),
+                               list.end());
+    first_word_begin_.push_back(
+        static_cast<uint32_t>(first_word_signals_.size()));
   }
   return absl::OkStatus();
 }
 
+// Finds the first required literal slot after the first and how far the
+// gaps and optional slots before it can push it.
+void CompiledModel::SetPrefilter(CompiledSignal* sig) {
+  for (size_t k = 1; k < sig->slots.size(); ++k) {
+    const CompiledSlot& slot = sig->slots[k];
+    if (slot.max_gap > 0) {
+      sig->reach += slot.max_gap;
+    } else if (slot.optional) {
+      sig->reach += 1;
+    } else {
+      sig->next_literal = static_cast<int>(k);
+      return;
+    }
+  }
+}
+
+bool CompiledModel::CompiledSlot::Has(uint32_t word) const {
+  // Most slots hold a few words: a linear scan beats a binary search.
+  if (words.size() <= 8) {
+    return std::find(words.begin(), words.end(), word) != words.end();
+  }
+  return std::binary_search(words.begin(), words.end(), word);
+}
+
+bool CompiledModel::MayMatch(const CompiledSignal& sig,
+                             const TokenizedText& text, uint32_t pos,
+                             uint32_t end) const {
+  if (sig.next_literal < 0) return true;
+  const CompiledSlot& slot = sig.slots[sig.next_literal];
+  const uint32_t last = std::min<uint32_t>(end, pos + sig.reach + 1);
+  for (uint32_t p = pos; p < last; ++p) {
+    const uint32_t w = text.tokens[p].word;
+    if ((word_flags_[w] & kLaterSignalWord) != 0 && slot.Has(w)) return true;
+  }
+  return false;
+}
+
 bool CompiledModel::IsPatternWord(int entry, uint32_t word) const {
   for (const CompiledSlot& slot : signals_[entry].slots) {
-    if (std::binary_search(slot.words.begin(), slot.words.end(), word)) {
-      return true;
-    }
+    if (slot.Has(word)) return true;
   }
   return false;
 }
@@ -211,7 +271,9 @@ void CompiledModel::WalkAliases(
   if (node != 0 && !aliases_.payload[node].empty()) hits->push_back({i, node});
   if (i >= end) return;
   const Token& t = text.tokens[i];
-  if (t.word != 0) {
+  // A word that continues no alias needs no lookup below the root.
+  if (t.word != 0 &&
+      (node == 0 || (word_flags_[t.word] & kContinuesAlias) != 0)) {
     if (const uint32_t child = aliases_.Child(node, t.word)) {
       WalkAliases(text, child, i + 1, end, depth + 1, hits);
     }
@@ -333,7 +395,9 @@ void CompiledModel::FindModifiers(const TokenizedText& text,
     uint32_t node = 0, best_end = 0;
     int best = -1;
     for (uint32_t j = i; j < sentence_end; ++j) {
-      node = modifiers_.Child(node, tokens[j].word);
+      const uint32_t w = tokens[j].word;
+      if (j > i && (word_flags_[w] & kContinuesModifier) == 0) break;
+      node = modifiers_.Child(node, w);
       if (node == 0) break;
       if (!modifiers_.payload[node].empty()) {
         best_end = j + 1;
@@ -365,8 +429,7 @@ int CompiledModel::MatchSlots(const CompiledSignal& sig,
     return best;
   }
   int best = -1;
-  if (pos < end && std::binary_search(s.words.begin(), s.words.end(),
-                                      text.tokens[pos].word)) {
+  if (pos < end && s.Has(text.tokens[pos].word)) {
     best = MatchSlots(sig, text, slot + 1, pos + 1, end);
   }
   if (s.optional) best = std::max(best, MatchSlots(sig, text, slot + 1, pos, end));
@@ -386,8 +449,10 @@ void CompiledModel::FindSignals(const TokenizedText& text,
     }
     const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
     int best_end = -1, best_literals = -1, best_entry = -1;
-    for (uint32_t s : signals_by_first_word_[w]) {
-      const CompiledSignal& sig = signals_[s];
+    for (uint32_t k = first_word_begin_[w]; k < first_word_begin_[w + 1];
+         ++k) {
+      const CompiledSignal& sig = signals_[first_word_signals_[k]];
+      if (!MayMatch(sig, text, i + 1, sentence_end)) continue;
       const int end = MatchSlots(sig, text, 1, i + 1, sentence_end);
       if (end < 0) continue;
       if (end > best_end || (end == best_end && sig.literals > best_literals)) {

@@ -115,15 +115,24 @@ class CompiledModel {
     kStartsSignal = 4,
     kTitleWord = 8,
     kFollowsName = 16,  // second word of a veto that starts with <Name>
+    kContinuesAlias = 32,     // a word after the first of an alias or veto
+    kContinuesModifier = 64,  // a word after the first of a modifier
+    kLaterSignalWord = 128,   // a word of a signal's slot after the first
   };
 
   // A trie over word ids. Payload entries are >= 0 for aliases and
-  // ~veto for vetoes (so < 0).
+  // ~veto for vetoes (so < 0). The root, which has a child for thousands of
+  // words and is looked up at every candidate token, is an array by word.
   struct Trie {
+    std::vector<uint32_t> root;                     // word -> child of root
     absl::flat_hash_map<uint64_t, uint32_t> edges;  // (node << 32 | word)
     std::vector<std::vector<int>> payload;          // per node
     Trie() : payload(1) {}
-    uint32_t Child(uint32_t node, uint32_t word) const;
+    uint32_t Child(uint32_t node, uint32_t word) const {
+      if (node == 0) return word < root.size() ? root[word] : 0;
+      return DeepChild(node, word);
+    }
+    uint32_t DeepChild(uint32_t node, uint32_t word) const;
     uint32_t AddChild(uint32_t node, uint32_t word);
   };
 
@@ -131,21 +140,29 @@ class CompiledModel {
     std::vector<uint32_t> words;  // sorted word ids
     int max_gap = 0;
     bool optional = false;
+    bool Has(uint32_t word) const;
   };
   struct CompiledSignal {
     int entry = -1;
     int literals = 0;
     std::vector<CompiledSlot> slots;
+    // A cheap necessary condition checked before MatchSlots(): the first
+    // required literal slot after the first word (-1 if none) must match a
+    // token within `reach` tokens after the first word's next token.
+    int next_literal = -1;
+    int reach = 0;
   };
 
   CompiledModel() = default;
 
+  static WordFlag ContinuationFlag(WordFlag first);
   uint32_t Intern(absl::string_view word);
   void AddPhrase(Trie* trie, const std::vector<Slot>& slots, int payload,
                  WordFlag flag);
   void AddTokens(Trie* trie, const std::vector<std::string>& tokens,
                  int payload, WordFlag flag);
   absl::Status CompileSignals();
+  static void SetPrefilter(CompiledSignal* sig);
   void CompileModifiers();
 
   // Walks the alias trie from `node` at token i; records every terminal
@@ -158,6 +175,8 @@ class CompiledModel {
               uint32_t end) const;
   int MatchSlots(const CompiledSignal& sig, const TokenizedText& text,
                  size_t slot, uint32_t pos, uint32_t end) const;
+  bool MayMatch(const CompiledSignal& sig, const TokenizedText& text,
+                uint32_t pos, uint32_t end) const;
 
   GazetteerData gazetteer_;
   LexiconData lexicon_;
@@ -171,7 +190,11 @@ class CompiledModel {
   Trie aliases_;
   Trie modifiers_;  // payload: kind << 24 | index
   std::vector<CompiledSignal> signals_;
-  std::vector<std::vector<uint32_t>> signals_by_first_word_;
+  // The signals a word can start, flat: those of word w are
+  // first_word_signals_[first_word_begin_[w] .. first_word_begin_[w + 1]),
+  // so that a candidate token costs no pointer chase to a separate vector.
+  std::vector<uint32_t> first_word_begin_;
+  std::vector<uint32_t> first_word_signals_;
 };
 
 }  // namespace dyadtone

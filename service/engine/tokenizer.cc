@@ -1,6 +1,7 @@
 #include "service/engine/tokenizer.h"
 
 #include <array>
+#include <cstring>
 
 #include "absl/container/flat_hash_set.h"
 #include "service/engine/utf8.h"
@@ -175,6 +176,9 @@ class Tokenizer {
   void AppendLower(const Char& c);
   void BeginToken(size_t begin);
   void EndToken(size_t end, uint16_t extra_flags);
+  void StartSentenceIfDue();
+  void Push(size_t begin, size_t end, size_t norm_begin, uint16_t flags);
+  void Emit(size_t begin, size_t end, size_t norm_begin, uint16_t flags);
   void BreakSentence();
 
   absl::string_view text_;
@@ -193,6 +197,7 @@ class Tokenizer {
   char* nbuf_ = nullptr;  // the folded text being written
   size_t nlen_ = 0;
   Sink sink_{this};
+  bool prev_abbreviation_ = false;  // the last token has kAbbreviation
   bool break_pending_ = false;     // the last token ended a sentence
   bool word_in_sentence_ = false;  // a word token was seen in this sentence
 };
@@ -281,12 +286,16 @@ void Tokenizer::BreakSentence() {
   break_pending_ = false;
 }
 
-void Tokenizer::BeginToken(size_t begin) {
+inline void Tokenizer::StartSentenceIfDue() {
   const Sentence& s = out_->sentences.back();
   if (break_pending_ ||
       out_->tokens.size() - s.first_token >= kMaxSentenceTokens) {
     BreakSentence();
   }
+}
+
+void Tokenizer::BeginToken(size_t begin) {
+  StartSentenceIfDue();
   cur_ = Token();
   cur_.begin = static_cast<uint32_t>(begin);
   cur_.norm_begin = static_cast<uint32_t>(nlen_);
@@ -294,19 +303,40 @@ void Tokenizer::BeginToken(size_t begin) {
   pending_flags_ = 0;
 }
 
-void Tokenizer::EndToken(size_t end, uint16_t extra_flags) {
-  cur_.end = static_cast<uint32_t>(end);
-  cur_.norm_size = static_cast<uint32_t>(nlen_) - cur_.norm_begin;
-  cur_.flags |= extra_flags;
+// Appends a token, whose flags include the pending ones, to the current
+// sentence. The fields are written in place: a Token assembled on the stack
+// and copied costs a store-forwarding stall per token.
+inline void Tokenizer::Push(size_t begin, size_t end, size_t norm_begin,
+                            uint16_t flags) {
   // kSentenceStart marks the first word of a sentence, after any quotes.
-  if ((cur_.flags & kWordToken) && !word_in_sentence_) {
-    cur_.flags |= kSentenceStart;
+  if ((flags & kWordToken) && !word_in_sentence_) {
+    flags |= kSentenceStart;
     word_in_sentence_ = true;
   } else {
-    cur_.flags &= ~kSentenceStart;
+    flags &= ~kSentenceStart;
   }
-  cur_.sentence = static_cast<uint32_t>(out_->sentences.size() - 1);
-  out_->tokens.push_back(cur_);
+  prev_abbreviation_ = (flags & kAbbreviation) != 0;
+  Token& t = out_->tokens.emplace_back();
+  t.begin = static_cast<uint32_t>(begin);
+  t.end = static_cast<uint32_t>(end);
+  t.norm_begin = static_cast<uint32_t>(norm_begin);
+  t.norm_size = static_cast<uint32_t>(nlen_ - norm_begin);
+  t.sentence = static_cast<uint32_t>(out_->sentences.size() - 1);
+  t.flags = flags;
+}
+
+void Tokenizer::EndToken(size_t end, uint16_t extra_flags) {
+  Push(cur_.begin, end, cur_.norm_begin, cur_.flags | extra_flags);
+}
+
+// BeginToken() and EndToken() in one step, for a token scanned before it
+// was begun: the common word.
+inline void Tokenizer::Emit(size_t begin, size_t end, size_t norm_begin,
+                            uint16_t flags) {
+  StartSentenceIfDue();
+  flags |= pending_flags_;
+  pending_flags_ = 0;
+  Push(begin, end, norm_begin, flags);
 }
 
 void Tokenizer::AppendLower(const Char& c) {
@@ -369,38 +399,95 @@ bool Tokenizer::IsSentenceOpenerAt(size_t at) const {
          SentenceOpeners().contains(absl::string_view(buf, n));
 }
 
+// Eight bytes of text, classified at once: the high bit of each byte of a
+// mask is set where that byte is an ASCII upper-case letter, lower-case
+// letter or digit. Words are short, so one or two of these cover most.
+struct EightBytes {
+  uint64_t upper, lower, digit;
+};
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = kOnes * 0x80;
+
+inline EightBytes ClassifyEight(uint64_t x) {
+  const uint64_t ascii = ~x & kHighBits;
+  const uint64_t v = x & ~kHighBits;  // 7-bit values: the sums cannot carry
+  auto at_least = [v](unsigned char c) {
+    return (v + kOnes * (0x80 - c)) & kHighBits;
+  };
+  return EightBytes{at_least('A') & ~at_least('Z' + 1) & ascii,
+                    at_least('a') & ~at_least('z' + 1) & ascii,
+                    at_least('0') & ~at_least('9' + 1) & ascii};
+}
+
+inline uint64_t Load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
 // The common token: a run of ASCII letters and digits that ends at a space
 // or at punctuation that cannot continue it. Returns false, having done
-// nothing, for anything else (dots, apostrophes, non-ASCII, the word after
-// a dotted acronym), which ScanWord() handles.
+// nothing, for anything else (apostrophes, non-ASCII, numbers before a dot
+// or comma, titles before their dot, the word after a dotted acronym),
+// which ScanWord() handles.
 inline bool Tokenizer::FastAsciiWord() {
+  const char* const data = text_.data();
   const size_t n = text_.size();
-  if (pos_ + 1 < n && text_[pos_ + 1] == '.') return false;  // "U.S.", "J."
-  if (!out_->tokens.empty() && out_->tokens.back().Has(kAbbreviation)) {
-    return false;
+  const size_t start = pos_;
+  if (start + 1 < n && data[start + 1] == '.') return false;  // "U.S.", "J."
+  if (prev_abbreviation_) return false;
+  // Lower-case eight bytes at a time into the folded text (which has room
+  // for the bytes written past the word; they are overwritten later).
+  char* const out = nbuf_ + nlen_;
+  uint64_t upper = 0, lower = 0, digit = 0;
+  size_t len = 0;
+  while (start + len + 8 <= n) {
+    const uint64_t x = Load8(data + start + len);
+    const EightBytes c = ClassifyEight(x);
+    const uint64_t stop = ~(c.upper | c.lower | c.digit) & kHighBits;
+    const uint64_t lowered = x | (c.upper >> 2);  // 'A' | 0x20 == 'a'
+    std::memcpy(out + len, &lowered, 8);
+    const uint64_t keep = stop == 0 ? ~uint64_t{0} : (stop & -stop) - 1;
+    upper |= c.upper & keep, lower |= c.lower & keep, digit |= c.digit & keep;
+    if (stop != 0) {
+      len += static_cast<size_t>(__builtin_ctzll(stop)) / 8;
+      break;
+    }
+    len += 8;
   }
-  size_t p = pos_;
-  uint8_t seen = 0;  // 1: digit, 2: upper case, 4: lower case
-  char* out = nbuf_ + nlen_;
-  unsigned char b = static_cast<unsigned char>(text_[p]);
-  do {
-    seen |= kAsciiKind[b];
-    *out++ = static_cast<char>(kAsciiLower[b]);
-    ++p;
-  } while (p < n && (b = static_cast<unsigned char>(text_[p])) < 0x80 &&
-           kAscii[b] == CharClass::kWord);
-  if (p < n && (b >= 0x80 || b == '\'' || b == '.' || b == ',')) {
-    return false;  // nothing was committed: nlen_ and pos_ are unchanged
+  if (start + len + 8 > n) {  // near the end of the text: a byte at a time
+    for (unsigned char b; start + len < n &&
+                          (b = static_cast<unsigned char>(data[start + len])) <
+                              0x80 &&
+                          kAscii[b] == CharClass::kWord;
+         ++len) {
+      const uint8_t kind = kAsciiKind[b];
+      upper |= kind == 2, lower |= kind == 4, digit |= kind == 1;
+      out[len] = static_cast<char>(kAsciiLower[b]);
+    }
   }
-  BeginToken(pos_);
-  const uint8_t first = kAsciiKind[static_cast<unsigned char>(text_[pos_])];
+  const size_t end = start + len;
+  if (end < n) {
+    const unsigned char b = static_cast<unsigned char>(data[end]);
+    if (b >= 0x80 || b == '\'') return false;
+    // A comma or dot continues only a number ("1,000", "97.5"), and a dot
+    // after a title ("Mr.") is kept.
+    if ((b == ',' || b == '.') && digit != 0) return false;
+    if (b == '.' && TitleAbbreviations().contains(absl::string_view(out, len))) {
+      return false;
+    }
+  }
   uint16_t flags = kWordToken;
-  if (first == 2) flags |= kCapitalized;
-  if ((seen & 6) != 0 && (seen & 4) == 0) flags |= kAllCaps;
-  if (seen & 1) flags |= kHasDigit;
-  nlen_ = out - nbuf_;
-  pos_ = p;
-  EndToken(pos_, flags);
+  if (kAsciiKind[static_cast<unsigned char>(data[start])] == 2) {
+    flags |= kCapitalized;
+  }
+  if (upper != 0 && lower == 0) flags |= kAllCaps;
+  if (digit != 0) flags |= kHasDigit;
+  const size_t norm_begin = nlen_;
+  nlen_ += len;
+  pos_ = end;
+  Emit(start, end, norm_begin, flags);
   return true;
 }
 

@@ -7,19 +7,19 @@ WordTable::WordTable(
   size_t capacity = 16;
   while (capacity < words.size() * 2) capacity *= 2;  // load <= 1/2
   slots_.resize(capacity);
-  keys_.resize(capacity);
   mask_ = capacity - 1;
   for (const auto& [word, id] : words) {
     std::string padded = word + std::string(kPadding, '\0');
-    Key key;
-    const uint64_t h = Hash(padded.data(), word.size(), &key.k0, &key.k1);
-    key.size = static_cast<uint32_t>(word.size());
-    key.offset = static_cast<uint32_t>(arena_.size());
+    Slot slot;
+    const uint64_t h = Hash(padded.data(), word.size(), &slot.k0, &slot.k1);
+    slot.id = id;
+    slot.size = static_cast<uint32_t>(word.size());
+    slot.tag = static_cast<uint32_t>(h >> 32);
+    slot.offset = static_cast<uint32_t>(arena_.size());
     arena_ += word;
     size_t i = h & mask_;
     while (slots_[i].id != 0) i = (i + 1) & mask_;
-    slots_[i] = Slot{static_cast<uint32_t>(h >> 32), id};
-    keys_[i] = key;
+    slots_[i] = slot;
   }
 }
 

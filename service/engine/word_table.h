@@ -35,26 +35,23 @@ class WordTable {
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.id == 0) return 0;
-      if (s.tag != tag) continue;
-      const Key& k = keys_[i];
-      if (k.size != n) continue;
-      if (n <= 16 ? (k.k0 == k0 && k.k1 == k1)
-                  : std::memcmp(arena_.data() + k.offset, p, n) == 0) {
+      if (s.size != n) continue;
+      if (n <= 16 ? (s.k0 == k0 && s.k1 == k1)
+                  : (s.tag == tag &&
+                     std::memcmp(arena_.data() + s.offset, p, n) == 0)) {
         return s.id;
       }
     }
   }
 
  private:
-  // The probed array stays small (8 bytes a slot) so that it lives in
-  // cache; the keys are read only when a tag matches.
+  // A slot holds the key of a word up to 16 bytes, so that a lookup reads
+  // one cache line, not a slot and then a separate key.
   struct Slot {
-    uint32_t tag = 0;  // high half of the hash
-    uint32_t id = 0;   // 0: empty
-  };
-  struct Key {
     uint64_t k0 = 0, k1 = 0;  // the first 16 bytes, zero padded
+    uint32_t id = 0;          // 0: empty
     uint32_t size = 0;
+    uint32_t tag = 0;         // high half of the hash
     uint32_t offset = 0;      // into arena_, for words over 16 bytes
   };
 
@@ -77,7 +74,6 @@ class WordTable {
   }
 
   std::vector<Slot> slots_;
-  std::vector<Key> keys_;  // parallel to slots_
   size_t mask_ = 0;
   std::string arena_;
 };
