@@ -10,20 +10,29 @@ packages=(
   libbenchmark-dev                   # Google Benchmark
   nlohmann-json3-dev                 # JSON for the command-line tools
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  grpc-proto libsqlite3-dev
+  grpc-proto                         # gRPC, Protobuf, the health proto
+  libsqlite3-dev                     # the embedded store
+  python3-grpcio python3-grpc-tools  # the independent client of the e2e test
 )
+# npm, for buf (API lint); any npm will do, Debian's if there is none.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "installing: ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# buf, pinned in package.json / package-lock.json.
+cd "$(dirname "$0")/.."
+if [ ! -x node_modules/.bin/buf ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, scores the example
-# articles and shows the Pakistan-United States tone by date.
+# The main job: installs what is missing, builds, starts dyadtoned on its
+# embedded default store (SQLite, ./dyadtone.db), ingests the example
+# articles with the dyadtone CLI, and shows the Pakistan-United States trend
+# by month (and writes it as pak-usa.svg). Stops the server at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh dyadtone-score-local >/dev/null
+scripts/build.sh dyadtoned dyadtone >/dev/null
 BUILD_DIR=${BUILD_DIR:-build}
-"$BUILD_DIR"/tools/dyadtone-score-local --evidence=false examples/articles/*.txt |
-  /usr/bin/python3 -c '
-import json, sys
-dec = json.JSONDecoder()
-text = sys.stdin.read()
-pos, rows = 0, []
-while pos < len(text.rstrip()):
-    obj, pos = dec.raw_decode(text, pos)
-    pos += 1
-    d = next((d for d in obj["dyads"] if d["dyad"] == ["PAK", "USA"]), None)
-    rows.append((obj["date"].get("day", "?"), obj["file"].split("/")[-1],
-                 "-".join(obj.get("mainDyad", [])), d["tone"] if d else 0.0,
-                 d["signals"] if d else 0))
-print("%-10s  %-26s  %-8s  %6s  %7s" % ("date", "article", "main", "tone", "signals"))
-for r in sorted(rows):
-    bar = "#" * int(round(abs(r[3]) * 20))
-    print("%-10s  %-26s  %-8s  %+6.2f  %7d  %s" % (r + (("+" if r[3] >= 0 else "-") + bar,)))
-'
+SERVER="$BUILD_DIR/service/server/dyadtoned"
+CLI="$BUILD_DIR/client/cli/dyadtone"
+export DYADTONE_TARGET=${DYADTONE_LISTEN:-127.0.0.1:50051}
+
+"$SERVER" --listen="$DYADTONE_TARGET" 2>dyadtoned.log &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do  # up to 10 s for the server to come up
+  if "$CLI" --timeout=1 health >/dev/null 2>&1; then break; fi
+  if ! kill -0 $server 2>/dev/null; then
+    echo "dyadtoned did not start; see dyadtoned.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+
+"$CLI" ingest examples/articles
+echo
+"$CLI" trend PAK USA --by month --svg pak-usa.svg

@@ -1,0 +1,111 @@
+// dyadtoned: the dyadtone gRPC server.
+//
+//   dyadtoned --listen=127.0.0.1:50051 --store=sqlite:./dyadtone.db
+//
+// Every flag can also come from the environment as DYADTONE_<FLAG>
+// (DYADTONE_STORE=sqlite:/data/dyadtone.db). On SIGTERM or SIGINT it
+// reports NOT_SERVING, lets calls in flight finish within the grace period,
+// closes the store and exits 0.
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "service/engine/engine.h"
+#include "service/server/flags_env.h"
+#include "service/server/server.h"
+#include "service/store/article_store.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "host:port to serve on");
+ABSL_FLAG(std::string, store, "sqlite:./dyadtone.db",
+          "the store: sqlite:PATH or postgresql://...");
+ABSL_FLAG(std::string, lexicon, dyadtone::DefaultLexiconPath(),
+          "relations lexicon file");
+ABSL_FLAG(std::string, gazetteer, dyadtone::DefaultGazetteerPath(),
+          "gazetteer file");
+ABSL_FLAG(std::string, general_lexicon, "",
+          "VADER- or AFINN-format lexicon for the general tone (none: off)");
+ABSL_FLAG(int, max_message_bytes, 32 << 20,
+          "largest request or response message");
+ABSL_FLAG(int, threads, 0, "threads serving calls (0: gRPC's default)");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "how long calls in flight may run after SIGTERM");
+
+namespace {
+
+const std::vector<std::string> kFlags = {
+    "listen",    "store",     "lexicon",           "gazetteer",
+    "general_lexicon", "max_message_bytes", "threads",
+    "shutdown_grace_seconds"};
+
+int Fail(dyadtone::RequestLog& log, absl::string_view what,
+         const absl::Status& s) {
+  log.Write("error", what, {{"error", std::string(s.message())}});
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "dyadtoned [--listen=HOST:PORT] [--store=sqlite:PATH] ...");
+  dyadtone::RequestLog log(stderr);
+  if (absl::Status s = dyadtone::ApplyEnvironment(kFlags); !s.ok()) {
+    return Fail(log, "bad environment", s);
+  }
+  std::vector<std::string> storage;
+  std::vector<char*> args = dyadtone::NormalizeFlagDashes(argc, argv, &storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+
+  // SIGTERM and SIGINT are taken by sigwait() below, in no other thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  dyadtone::EngineOptions engine_options;
+  engine_options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
+  engine_options.gazetteer_path = absl::GetFlag(FLAGS_gazetteer);
+  engine_options.general_lexicon_path = absl::GetFlag(FLAGS_general_lexicon);
+  engine_options.max_text_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  auto engine = dyadtone::Engine::Create(engine_options);
+  if (!engine.ok()) return Fail(log, "cannot load data files", engine.status());
+
+  auto store = dyadtone::OpenStore(absl::GetFlag(FLAGS_store));
+  if (!store.ok()) return Fail(log, "cannot open the store", store.status());
+
+  dyadtone::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.threads = absl::GetFlag(FLAGS_threads);
+  dyadtone::ToneServiceOptions service_options;
+  service_options.version = DYADTONE_VERSION;
+  auto server = dyadtone::DyadtoneServer::Start(
+      options, engine->get(), store->get(), &log, service_options);
+  if (!server.ok()) return Fail(log, "cannot start", server.status());
+
+  const dyadtone::ModelInfo& info = (*engine)->info();
+  log.Write("info", "serving",
+            {{"listen", options.listen},
+             {"port", std::to_string((*server)->port())},
+             {"store", (*store)->backend()},
+             {"lexicon", info.lexicon_version},
+             {"gazetteer", info.gazetteer_version},
+             {"version", DYADTONE_VERSION}});
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log.Write("info", "shutting down", {{"signal", strsignal(sig)}});
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->reset();
+  store->reset();  // closes the store cleanly
+  log.Write("info", "stopped", {});
+  return 0;
+}

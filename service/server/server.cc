@@ -1,0 +1,49 @@
+#include "service/server/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/server_builder.h"
+
+namespace dyadtone {
+
+absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
+    const ServerOptions& options, const Engine* engine, ArticleStore* store,
+    RequestLog* log, ToneServiceOptions service_options) {
+  std::unique_ptr<DyadtoneServer> s(new DyadtoneServer());
+  s->service_ = std::make_unique<ToneServiceImpl>(engine, store, log,
+                                                  std::move(service_options));
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                           &s->port_);
+  builder.RegisterService(s->service_.get());
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  if (options.threads > 0) {
+    grpc::ResourceQuota quota("dyadtoned");
+    quota.SetMaxThreads(options.threads + 1);
+    builder.SetResourceQuota(quota);
+  }
+  s->server_ = builder.BuildAndStart();
+  if (s->server_ == nullptr || s->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen));
+  }
+  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  return s;
+}
+
+void DyadtoneServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+}
+
+DyadtoneServer::~DyadtoneServer() { Shutdown(absl::Seconds(1)); }
+
+}  // namespace dyadtone

@@ -1,0 +1,54 @@
+// Builds and runs the gRPC server: ToneService, the standard health
+// service, server reflection, message size and thread limits.
+
+#ifndef DYADTONE_SERVICE_SERVER_SERVER_H_
+#define DYADTONE_SERVICE_SERVER_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "service/server/tone_service.h"
+
+namespace dyadtone {
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free one.
+  std::string listen = "127.0.0.1:50051";
+  // Largest request or response message, in bytes.
+  int max_message_bytes = 32 << 20;
+  // Threads serving calls (0: gRPC's default).
+  int threads = 0;
+};
+
+class DyadtoneServer {
+ public:
+  // Starts serving. The engine, store and log must outlive the server.
+  static absl::StatusOr<std::unique_ptr<DyadtoneServer>> Start(
+      const ServerOptions& options, const Engine* engine, ArticleStore* store,
+      RequestLog* log, ToneServiceOptions service_options);
+
+  ~DyadtoneServer();
+
+  // The port actually bound.
+  int port() const { return port_; }
+  grpc::Server* grpc_server() { return server_.get(); }
+
+  // Reports NOT_SERVING on the health service, then stops accepting calls
+  // and waits up to `grace` for those in flight before cancelling them.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  DyadtoneServer() = default;
+
+  std::unique_ptr<ToneServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace dyadtone
+
+#endif  // DYADTONE_SERVICE_SERVER_SERVER_H_

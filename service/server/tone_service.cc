@@ -1,0 +1,338 @@
+#include "service/server/tone_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "service/engine/date_extractor.h"
+#include "service/engine/spec_reader.h"
+#include "service/engine/utf8.h"
+#include "service/server/conversions.h"
+#include "service/trends/trend.h"
+
+namespace dyadtone {
+namespace {
+
+constexpr int kMaxSmoothing = 1000;
+
+absl::Status Prefixed(absl::string_view prefix, const absl::Status& s) {
+  return absl::Status(s.code(), absl::StrCat(prefix, s.message()));
+}
+
+absl::StatusOr<Granularity> GranularityFromProto(v1::Granularity g) {
+  switch (g) {
+    case v1::GRANULARITY_UNSPECIFIED:
+    case v1::GRANULARITY_MONTH:
+      return Granularity::kMonth;
+    case v1::GRANULARITY_DAY: return Granularity::kDay;
+    case v1::GRANULARITY_WEEK: return Granularity::kWeek;
+    case v1::GRANULARITY_QUARTER: return Granularity::kQuarter;
+    case v1::GRANULARITY_YEAR: return Granularity::kYear;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "granularity: unknown value ", static_cast<int>(g),
+          " (DAY, WEEK, MONTH, QUARTER or YEAR)"));
+  }
+}
+
+v1::Granularity ToProto(Granularity g) {
+  switch (g) {
+    case Granularity::kDay: return v1::GRANULARITY_DAY;
+    case Granularity::kWeek: return v1::GRANULARITY_WEEK;
+    case Granularity::kMonth: return v1::GRANULARITY_MONTH;
+    case Granularity::kQuarter: return v1::GRANULARITY_QUARTER;
+    case Granularity::kYear: return v1::GRANULARITY_YEAR;
+  }
+  return v1::GRANULARITY_UNSPECIFIED;
+}
+
+// Parses an optional "YYYY-MM-DD" request field.
+absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(
+    const std::string& text, absl::string_view field) {
+  if (text.empty()) return std::optional<absl::CivilDay>();
+  absl::StatusOr<absl::CivilDay> day = ParseIsoDate(text);
+  if (!day.ok()) return Prefixed(absl::StrCat(field, ": "), day.status());
+  return std::optional<absl::CivilDay>(*day);
+}
+
+// What identifies a submission: same id and same print = same article.
+std::string SubmissionFingerprint(const v1::Article& a) {
+  return ContentFingerprint(absl::StrCat(a.text(), std::string(1, '\0'),
+                                         a.date(), std::string(1, '\0'),
+                                         a.source(), std::string(1, '\0'),
+                                         a.url()));
+}
+
+v1::IngestResult::Outcome ToProto(PutOutcome o) {
+  switch (o) {
+    case PutOutcome::kStored: return v1::IngestResult::OUTCOME_STORED;
+    case PutOutcome::kUnchanged: return v1::IngestResult::OUTCOME_UNCHANGED;
+    case PutOutcome::kReplaced: return v1::IngestResult::OUTCOME_REPLACED;
+  }
+  return v1::IngestResult::OUTCOME_UNSPECIFIED;
+}
+
+}  // namespace
+
+ToneServiceImpl::ToneServiceImpl(const Engine* engine, ArticleStore* store,
+                                 RequestLog* log, ToneServiceOptions options)
+    : engine_(engine), store_(store), log_(log), options_(std::move(options)) {}
+
+absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
+    const v1::Article& article, const std::vector<DyadKey>& dyads) const {
+  absl::StatusOr<std::optional<absl::CivilDay>> date =
+      OptionalDate(article.date(), "article.date");
+  if (!date.ok()) return date.status();
+  ArticleInput input{article.text()};
+  input.date = *date;
+  input.dyads_of_interest = dyads;
+  absl::StatusOr<ArticleResult> result = engine_->Score(input);
+  if (!result.ok()) return Prefixed("article.text: ", result.status());
+  return result;
+}
+
+grpc::Status ToneServiceImpl::ScoreArticle(
+    grpc::ServerContext* context, const v1::ScoreArticleRequest* request,
+    v1::ScoreArticleResponse* response) {
+  ScopedRequestLog log(log_, context, "ScoreArticle");
+  std::vector<DyadKey> dyads;
+  for (int i = 0; i < request->dyads_size(); ++i) {
+    absl::StatusOr<DyadKey> key = DyadFromProto(
+        request->dyads(i), absl::StrCat("dyads[", i, "]"), *engine_);
+    if (!key.ok()) return log.Done(ToGrpcStatus(key.status()));
+    dyads.push_back(*key);
+  }
+  absl::StatusOr<ArticleResult> result = Score(request->article(), dyads);
+  if (!result.ok()) return log.Done(ToGrpcStatus(result.status()));
+  if (context->IsCancelled()) {
+    return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
+                                 "the call was cancelled"));
+  }
+  *response->mutable_score() = ToProto(*result, request->article(), *engine_,
+                                       !request->omit_evidence());
+  log.Add("dyads", std::to_string(result->dyads.size()));
+  return log.Done(grpc::Status::OK);
+}
+
+absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
+    const v1::Article& article) const {
+  if (article.id().empty()) {
+    return absl::InvalidArgumentError("article.id: required for ingestion");
+  }
+  if (article.id().size() > options_.max_id_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("article.id: longer than ", options_.max_id_bytes,
+                     " bytes"));
+  }
+  if (absl::Status s = ValidateUtf8(article.id()); !s.ok()) {
+    return Prefixed("article.id: ", s);
+  }
+  absl::StatusOr<ArticleResult> result = Score(article, {});
+  if (!result.ok()) return result.status();
+  if (!result->date.day) {
+    return absl::InvalidArgumentError(
+        "article.date: no date found; pass article.date or start the text "
+        "with a \"date YYYY-MM-DD\" line");
+  }
+  StoredArticle stored;
+  stored.id = article.id();
+  stored.date = *result->date.day;
+  stored.text_fingerprint = SubmissionFingerprint(article);
+  stored.lexicon_version = result->lexicon_version;
+  stored.gazetteer_version = result->gazetteer_version;
+  stored.score = ToProto(*result, article, *engine_, true).SerializeAsString();
+  stored.dyads = ToStoredDyads(*result);
+  return stored;
+}
+
+grpc::Status ToneServiceImpl::IngestArticles(
+    grpc::ServerContext* context,
+    grpc::ServerReader<v1::IngestArticlesRequest>* reader,
+    v1::IngestArticlesResponse* response) {
+  ScopedRequestLog log(log_, context, "IngestArticles");
+  std::vector<StoredArticle> batch;
+  std::vector<int> batch_rows;  // the batch's rows in response->results
+  auto flush = [&]() -> absl::Status {
+    if (batch.empty()) return absl::OkStatus();
+    absl::StatusOr<std::vector<PutOutcome>> outcomes = store_->PutBatch(batch);
+    if (!outcomes.ok()) return outcomes.status();
+    for (size_t i = 0; i < outcomes->size(); ++i) {
+      v1::IngestResult* r = response->mutable_results(batch_rows[i]);
+      r->set_outcome(ToProto((*outcomes)[i]));
+      switch ((*outcomes)[i]) {
+        case PutOutcome::kStored: response->set_stored(response->stored() + 1);
+          break;
+        case PutOutcome::kUnchanged:
+          response->set_unchanged(response->unchanged() + 1);
+          break;
+        case PutOutcome::kReplaced:
+          response->set_replaced(response->replaced() + 1);
+          break;
+      }
+    }
+    batch.clear();
+    batch_rows.clear();
+    return absl::OkStatus();
+  };
+  v1::IngestArticlesRequest request;
+  for (int index = 0; reader->Read(&request); ++index) {
+    if (context->IsCancelled()) {
+      return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
+                                   "the stream was cancelled"));
+    }
+    v1::IngestResult* r = response->add_results();
+    r->set_index(index);
+    r->set_id(request.article().id());
+    absl::StatusOr<StoredArticle> stored = Prepare(request.article());
+    if (!stored.ok()) {
+      r->set_outcome(v1::IngestResult::OUTCOME_REJECTED);
+      r->set_error(std::string(stored.status().message()));
+      response->set_rejected(response->rejected() + 1);
+      continue;
+    }
+    r->set_date(absl::FormatCivilTime(stored->date));
+    v1::ArticleScore score;
+    if (score.ParseFromString(stored->score) && score.has_main_dyad()) {
+      *r->mutable_main_dyad() = score.main_dyad();
+    }
+    batch_rows.push_back(response->results_size() - 1);
+    batch.push_back(*std::move(stored));
+    if (static_cast<int>(batch.size()) >= options_.ingest_batch) {
+      if (absl::Status s = flush(); !s.ok()) {
+        return log.Done(ToGrpcStatus(s));
+      }
+    }
+  }
+  if (absl::Status s = flush(); !s.ok()) return log.Done(ToGrpcStatus(s));
+  log.Add("stored", std::to_string(response->stored()));
+  log.Add("unchanged", std::to_string(response->unchanged()));
+  log.Add("replaced", std::to_string(response->replaced()));
+  log.Add("rejected", std::to_string(response->rejected()));
+  return log.Done(grpc::Status::OK);
+}
+
+absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
+                                    v1::GetTrendResponse* response) {
+  absl::StatusOr<DyadKey> key = DyadFromProto(request.dyad(), "dyad", *engine_);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<Granularity> g = GranularityFromProto(request.granularity());
+  if (!g.ok()) return g.status();
+  if (request.smoothing() < 0 || request.smoothing() > kMaxSmoothing) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "smoothing: ", request.smoothing(), " is outside 0..", kMaxSmoothing));
+  }
+  auto from = OptionalDate(request.from(), "from");
+  if (!from.ok()) return from.status();
+  auto to = OptionalDate(request.to(), "to");
+  if (!to.ok()) return to.status();
+  *response->mutable_dyad() = ToProto(*key);
+  response->set_granularity(ToProto(*g));
+  if (!*from || !*to) {
+    // An open end takes the dyad's first or last stored day.
+    absl::StatusOr<std::vector<DayRollup>> all = store_->DailyRollups(
+        *key, absl::CivilDay(1900, 1, 1), absl::CivilDay(2199, 12, 31));
+    if (!all.ok()) return all.status();
+    if (all->empty()) return absl::OkStatus();
+    if (!*from) *from = all->front().day;
+    if (!*to) *to = all->back().day;
+  }
+  if (absl::Status s = ValidateTrendRange(**from, **to, *g); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::vector<DayRollup>> days =
+      store_->DailyRollups(*key, **from, **to);
+  if (!days.ok()) return days.status();
+  for (const TrendPoint& p : BuildTrend(*days, **from, **to, *g,
+                                        request.smoothing(),
+                                        request.include_empty())) {
+    v1::TrendPoint* out = response->add_points();
+    out->set_period_start(absl::FormatCivilTime(p.period_start));
+    out->set_article_count(p.articles);
+    out->set_mean_tone(p.mean_tone);
+    out->set_standard_error(p.standard_error);
+    out->set_ci_low(p.ci_low);
+    out->set_ci_high(p.ci_high);
+    v1::QuadCounts* q = out->mutable_quad_counts();
+    q->set_verbal_cooperation(p.quad_counts[0]);
+    q->set_material_cooperation(p.quad_counts[1]);
+    q->set_verbal_conflict(p.quad_counts[2]);
+    q->set_material_conflict(p.quad_counts[3]);
+    for (const std::string& id : p.top_article_ids) out->add_top_article_ids(id);
+    out->set_smoothed_tone(p.smoothed_tone);
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status ToneServiceImpl::GetTrend(grpc::ServerContext* context,
+                                       const v1::GetTrendRequest* request,
+                                       v1::GetTrendResponse* response) {
+  ScopedRequestLog log(log_, context, "GetTrend");
+  const absl::Status s = Trend(*request, response);
+  log.Add("points", std::to_string(response->points_size()));
+  return log.Done(ToGrpcStatus(s));
+}
+
+grpc::Status ToneServiceImpl::ListDyads(grpc::ServerContext* context,
+                                        const v1::ListDyadsRequest* request,
+                                        v1::ListDyadsResponse* response) {
+  ScopedRequestLog log(log_, context, "ListDyads");
+  if (request->min_articles() < 0) {
+    return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "min_articles: must not be negative"));
+  }
+  absl::StatusOr<std::vector<DyadSummaryRow>> rows =
+      store_->ListDyads(request->min_articles());
+  if (!rows.ok()) return log.Done(ToGrpcStatus(rows.status()));
+  for (const DyadSummaryRow& row : *rows) {
+    v1::DyadSummary* d = response->add_dyads();
+    *d->mutable_dyad() = ToProto(row.dyad);
+    d->set_article_count(static_cast<int32_t>(row.articles));
+    d->set_first_date(absl::FormatCivilTime(row.first_day));
+    d->set_last_date(absl::FormatCivilTime(row.last_day));
+    d->set_mean_tone(row.articles > 0 ? row.tone_sum / row.articles : 0);
+  }
+  return log.Done(grpc::Status::OK);
+}
+
+grpc::Status ToneServiceImpl::GetArticle(grpc::ServerContext* context,
+                                         const v1::GetArticleRequest* request,
+                                         v1::GetArticleResponse* response) {
+  ScopedRequestLog log(log_, context, "GetArticle");
+  if (request->id().empty()) {
+    return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "id: required"));
+  }
+  absl::StatusOr<StoredArticle> stored = store_->GetArticle(request->id());
+  if (!stored.ok()) return log.Done(ToGrpcStatus(stored.status()));
+  if (!response->mutable_score()->ParseFromString(stored->score)) {
+    return log.Done(grpc::Status(
+        grpc::StatusCode::DATA_LOSS,
+        absl::StrCat("the stored score of \"", request->id(),
+                     "\" cannot be read")));
+  }
+  response->set_text_fingerprint(stored->text_fingerprint);
+  return log.Done(grpc::Status::OK);
+}
+
+grpc::Status ToneServiceImpl::GetServerInfo(
+    grpc::ServerContext* context, const v1::GetServerInfoRequest* request,
+    v1::GetServerInfoResponse* response) {
+  (void)request;
+  ScopedRequestLog log(log_, context, "GetServerInfo");
+  const ModelInfo& info = engine_->info();
+  response->set_version(options_.version);
+  response->set_lexicon_version(info.lexicon_version);
+  response->set_lexicon_fingerprint(info.lexicon_fingerprint);
+  response->set_gazetteer_version(info.gazetteer_version);
+  response->set_gazetteer_fingerprint(info.gazetteer_fingerprint);
+  response->set_general_lexicon(info.general_lexicon);
+  response->set_store_backend(store_->backend());
+  response->set_actors(info.actors);
+  response->set_signals(info.signals);
+  absl::StatusOr<int64_t> count = store_->CountArticles();
+  if (!count.ok()) return log.Done(ToGrpcStatus(count.status()));
+  response->set_stored_articles(*count);
+  return log.Done(grpc::Status::OK);
+}
+
+}  // namespace dyadtone

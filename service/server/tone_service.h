@@ -1,0 +1,69 @@
+// The gRPC handlers of dyadtone.v1.ToneService: thin conversions between
+// the API's messages and the engine, the store and the trend builder.
+
+#ifndef DYADTONE_SERVICE_SERVER_TONE_SERVICE_H_
+#define DYADTONE_SERVICE_SERVER_TONE_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "dyadtone/v1/tone_service.grpc.pb.h"
+#include "service/engine/engine.h"
+#include "service/server/request_log.h"
+#include "service/store/article_store.h"
+
+namespace dyadtone {
+
+struct ToneServiceOptions {
+  // Articles committed to the store in one transaction while ingesting.
+  int ingest_batch = 512;
+  // Longest accepted article id, in bytes.
+  size_t max_id_bytes = 256;
+  // Reported by GetServerInfo.
+  std::string version = "dev";
+};
+
+class ToneServiceImpl final : public v1::ToneService::Service {
+ public:
+  // `engine`, `store` and `log` must outlive the service.
+  ToneServiceImpl(const Engine* engine, ArticleStore* store, RequestLog* log,
+                  ToneServiceOptions options);
+
+  grpc::Status ScoreArticle(grpc::ServerContext* context,
+                            const v1::ScoreArticleRequest* request,
+                            v1::ScoreArticleResponse* response) override;
+  grpc::Status IngestArticles(
+      grpc::ServerContext* context,
+      grpc::ServerReader<v1::IngestArticlesRequest>* reader,
+      v1::IngestArticlesResponse* response) override;
+  grpc::Status GetTrend(grpc::ServerContext* context,
+                        const v1::GetTrendRequest* request,
+                        v1::GetTrendResponse* response) override;
+  grpc::Status ListDyads(grpc::ServerContext* context,
+                         const v1::ListDyadsRequest* request,
+                         v1::ListDyadsResponse* response) override;
+  grpc::Status GetArticle(grpc::ServerContext* context,
+                          const v1::GetArticleRequest* request,
+                          v1::GetArticleResponse* response) override;
+  grpc::Status GetServerInfo(grpc::ServerContext* context,
+                             const v1::GetServerInfoRequest* request,
+                             v1::GetServerInfoResponse* response) override;
+
+ private:
+  // Scores one article for ingestion: the record to store, or why not.
+  absl::StatusOr<StoredArticle> Prepare(const v1::Article& article) const;
+  // Scores `article` with the caller's date, if any.
+  absl::StatusOr<ArticleResult> Score(const v1::Article& article,
+                                      const std::vector<DyadKey>& dyads) const;
+  absl::Status Trend(const v1::GetTrendRequest& request,
+                     v1::GetTrendResponse* response);
+
+  const Engine* const engine_;
+  ArticleStore* const store_;
+  RequestLog* const log_;
+  const ToneServiceOptions options_;
+};
+
+}  // namespace dyadtone
+
+#endif  // DYADTONE_SERVICE_SERVER_TONE_SERVICE_H_

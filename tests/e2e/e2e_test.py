@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""End to end: the real dyadtoned binary, the real dyadtone CLI, and an
+independent client generated from our proto by Debian's grpcio tools.
+
+Starts dyadtoned on a free loopback port with a temporary SQLite file,
+ingests the example articles with the CLI, then checks with Python's grpcio:
+the health service says SERVING; GetTrend PAK/USA by month returns the five
+warm periods; re-ingesting changes no count; a restart keeps every article.
+
+Usage: e2e_test.py --dyadtoned PATH --cli PATH --repo PATH
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ARGS = None
+EXPECTED_PERIODS = ["2021-12-01", "2022-12-01", "2023-04-01", "2023-06-01",
+                    "2024-05-01"]
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def generate_stubs(out_dir):
+    """Python stubs for our API and the standard health service."""
+    from grpc_tools import protoc  # Debian: python3-grpc-tools
+    import grpc_tools
+    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
+    # The health proto under another module path: "grpc" is grpcio's own
+    # package name.
+    health_dir = os.path.join(out_dir, "protos")
+    os.makedirs(os.path.join(health_dir, "health_check"))
+    with open("/usr/share/grpc-proto/grpc/health/v1/health.proto") as src, \
+            open(os.path.join(health_dir, "health_check", "health.proto"),
+                 "w") as dst:
+        dst.write(src.read())
+    for proto_path, proto in [
+            (os.path.join(ARGS.repo, "proto"), "dyadtone/v1/tone_service.proto"),
+            (health_dir, "health_check/health.proto")]:
+        rc = protoc.main(["protoc", "-I" + proto_path, "-I" + include,
+                          "--python_out=" + out_dir,
+                          "--grpc_python_out=" + out_dir,
+                          os.path.join(proto_path, proto)])
+        if rc != 0:
+            raise RuntimeError("protoc failed for " + proto)
+    sys.path.insert(0, out_dir)
+
+
+class Server:
+    """A dyadtoned process on a loopback port."""
+
+    def __init__(self, db, port):
+        self.db, self.port = db, port
+        self.log = open(db + ".log", "a")
+        self.proc = subprocess.Popen(
+            [ARGS.dyadtoned, "--listen=127.0.0.1:%d" % port,
+             "--store=sqlite:" + db],
+            stdout=self.log, stderr=self.log)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=30)
+        self.log.close()
+        return code
+
+
+class EndToEnd(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        import grpc
+        cls.grpc = grpc
+        cls.tmp = tempfile.TemporaryDirectory(prefix="dyadtone_e2e_")
+        generate_stubs(cls.tmp.name)
+        from dyadtone.v1 import tone_service_pb2, tone_service_pb2_grpc
+        from health_check import health_pb2, health_pb2_grpc
+        cls.pb, cls.pb_grpc = tone_service_pb2, tone_service_pb2_grpc
+        cls.health_pb, cls.health_grpc = health_pb2, health_pb2_grpc
+        cls.db = os.path.join(cls.tmp.name, "dyadtone.db")
+        cls.port = free_port()
+        cls.target = "127.0.0.1:%d" % cls.port
+        cls.server = Server(cls.db, cls.port)
+        cls.wait_serving()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server.proc.poll() is None:
+            cls.server.stop()
+        cls.tmp.cleanup()
+
+    @classmethod
+    def wait_serving(cls):
+        """Polls the health service, at most 150 times 0.1 s."""
+        last = None
+        for _ in range(150):
+            try:
+                with cls.grpc.insecure_channel(cls.target) as ch:
+                    stub = cls.health_grpc.HealthStub(ch)
+                    r = stub.Check(cls.health_pb.HealthCheckRequest(), timeout=1)
+                    if r.status == cls.health_pb.HealthCheckResponse.SERVING:
+                        return
+            except cls.grpc.RpcError as e:
+                last = e
+            time.sleep(0.1)
+        raise AssertionError("dyadtoned did not become SERVING: %s" % last)
+
+    def stub(self):
+        self.channel = self.grpc.insecure_channel(self.target)
+        self.addCleanup(self.channel.close)
+        return self.pb_grpc.ToneServiceStub(self.channel)
+
+    def cli(self, *args):
+        return subprocess.run(
+            [ARGS.cli, "--target=" + self.target] + list(args),
+            capture_output=True, text=True, timeout=120)
+
+    def stored_articles(self):
+        info = self.stub().GetServerInfo(self.pb.GetServerInfoRequest(),
+                                         timeout=10)
+        return info.stored_articles
+
+    def trend(self):
+        req = self.pb.GetTrendRequest(
+            dyad=self.pb.Dyad(a="PAK", b="USA"),
+            granularity=self.pb.GRANULARITY_MONTH)
+        return self.stub().GetTrend(req, timeout=10)
+
+    def check_trend(self):
+        points = self.trend().points
+        self.assertEqual([p.period_start for p in points], EXPECTED_PERIODS)
+        for p in points:
+            self.assertGreater(p.mean_tone, 0, p)
+            self.assertEqual(p.article_count, 1)
+
+    def buf_curl_trend(self):
+        """GetTrend through `buf curl` (a third client, using reflection)."""
+        buf = os.path.join(ARGS.repo, "node_modules", ".bin", "buf")
+        out = subprocess.run(
+            [buf, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
+             "-d", '{"dyad":{"a":"USA","b":"PAK"},'
+                   '"granularity":"GRANULARITY_MONTH"}',
+             "http://%s/dyadtone.v1.ToneService/GetTrend" % self.target],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return json.loads(out.stdout)
+
+    def test_all(self):
+        examples = os.path.join(ARGS.repo, "examples", "articles")
+        first = self.cli("ingest", examples)
+        self.assertEqual(first.returncode, 0, first.stdout + first.stderr)
+
+        with self.grpc.insecure_channel(self.target) as ch:
+            r = self.health_grpc.HealthStub(ch).Check(
+                self.health_pb.HealthCheckRequest(), timeout=5)
+            self.assertEqual(r.status,
+                             self.health_pb.HealthCheckResponse.SERVING)
+        self.assertEqual(self.stored_articles(), 5)
+        self.check_trend()
+        by_buf = self.buf_curl_trend()
+        self.assertEqual([p["periodStart"] for p in by_buf["points"]],
+                         EXPECTED_PERIODS)
+
+        again = self.cli("--format=json", "ingest", examples)
+        self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
+        summary = json.loads(again.stdout)
+        self.assertEqual(summary.get("unchanged"), 5, summary)
+        self.assertEqual(summary.get("stored", 0), 0, summary)
+        self.assertEqual(self.stored_articles(), 5)
+        self.check_trend()
+
+        code = self.server.stop()
+        self.assertEqual(code, 0, "dyadtoned exit code after SIGTERM")
+        type(self).server = Server(self.db, self.port)
+        self.wait_serving()
+        self.assertEqual(self.stored_articles(), 5)
+        self.check_trend()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dyadtoned", required=True)
+    parser.add_argument("--cli", required=True)
+    parser.add_argument("--repo", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
