@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "sqlite3.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -443,6 +444,39 @@ TEST_F(ToneServiceTest, ServerInfoHealthAndDeadlines) {
                     std::chrono::seconds(1));
   EXPECT_EQ(stub_->ScoreArticle(&late, req, &resp).error_code(),
             grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+TEST_F(ToneServiceTest, AStoreThatCannotWriteGivesUnavailableAndLosesNothing) {
+  Ingest(Examples());
+  // Another process holds the database's write lock past the store's busy
+  // timeout: the store is down for writers.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "t.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  v1::Article fresh;
+  fresh.set_id("fresh");
+  fresh.set_text(" date 2024-06-01 Pakistan praised the United States.");
+  grpc::ClientContext ctx;
+  v1::IngestArticlesResponse response;
+  auto writer = stub_->IngestArticles(&ctx, &response);
+  v1::IngestArticlesRequest req;
+  *req.mutable_article() = fresh;
+  writer->Write(req);
+  writer->WritesDone();
+  const grpc::Status down = writer->Finish();
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << down.error_message();
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+
+  // Back up: the retry stores it, and the earlier articles are all there.
+  const v1::IngestArticlesResponse retry = Ingest({fresh});
+  EXPECT_EQ(retry.stored(), 1);
+  v1::GetServerInfoResponse info;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->GetServerInfo(&ctx2, {}, &info).ok());
+  EXPECT_EQ(info.stored_articles(), 6);
 }
 
 TEST_F(ToneServiceTest, EveryRequestIsLoggedAsOneJsonLine) {
