@@ -31,8 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# buf, pinned in package.json / package-lock.json.
+# buf, at the exact version package.json names.
 cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/buf ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --no-package-lock --loglevel=error
 fi
