@@ -127,6 +127,59 @@ TEST(SeedEvidence, FriendshipIsWarmAndRegretOverIsDisapproval) {
   EXPECT_TRUE(regret);
 }
 
+std::vector<std::string> ShippedActors(const std::string& text,
+                                       std::optional<absl::CivilDay> date) {
+  ArticleInput input{text};
+  input.date = date;
+  absl::StatusOr<ArticleResult> r = ShippedEngine().Score(input);
+  EXPECT_THAT(r, IsOk()) << text;
+  std::vector<std::string> codes;
+  if (r.ok()) {
+    for (const ActorCount& a : r->actors) codes.push_back(a.code);
+  }
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
+struct ActorCase {
+  std::string text;
+  std::vector<std::string> codes;
+};
+
+// The shipped gazetteer on the readings the issue names: names, short
+// forms, demonyms, seats of government, office holders by date, and the
+// ambiguous words that are not countries.
+TEST(ShippedGazetteer, ResolvesActorsAndAmbiguity) {
+  const absl::CivilDay d2022(2022, 6, 1);
+  const ActorCase cases[] = {
+      {"The United States and the U.S. and the US and America.", {"USA"}},
+      {"The UAE, the DPRK and T\u00fcrkiye met.", {"ARE", "PRK", "TUR"}},
+      {"Pakistani and American officials met.", {"PAK", "USA"}},
+      {"Washington and Islamabad spoke; New Delhi listened.",
+       {"IND", "PAK", "USA"}},
+      {"The Kremlin, the White House, the State Department and the Pentagon.",
+       {"RUS", "USA"}},
+      {"Blinken met Bilawal Bhutto Zardari.", {"PAK", "USA"}},
+      {"Flooding hit Washington state.", {}},
+      {"Voters in Atlanta, Georgia queued.", {}},
+      {"Fans cheered Michael Jordan.", {}},
+      {"They roasted a turkey.", {}},
+      {"Chad Smith played drums.", {}},
+      {"They told us about it.", {}},
+      {"Turkey, Georgia, Jordan and Chad signed.", {"GEO", "JOR", "TCD", "TUR"}},
+  };
+  for (const ActorCase& c : cases) {
+    EXPECT_THAT(ShippedActors(c.text, d2022),
+                ::testing::ElementsAreArray(c.codes))
+        << c.text;
+  }
+  // Office holders speak for the state while in office.
+  EXPECT_THAT(ShippedActors("Blinken spoke.", absl::CivilDay(2022, 3, 1)),
+              ::testing::ElementsAre("USA"));
+  EXPECT_THAT(ShippedActors("Blinken spoke.", absl::CivilDay(2019, 3, 1)),
+              ::testing::ElementsAre());
+}
+
 // The lexicon's regression table: expected sign, two codes, a sentence.
 TEST(LexiconCases, EverySentenceGetsTheExpectedSign) {
   std::ifstream in(DYADTONE_TESTDATA_DIR "/lexicon_cases.tsv");
