@@ -16,6 +16,11 @@ echo "== evaluation on tests/testdata/eval/dev.jsonl (figures, not assertions)"
   --general_lexicon=tests/testdata/vader/vader_lexicon.txt \
   tests/testdata/eval/dev.jsonl | tail -4
 
+echo
+echo "== general tone with VADER's lexicon vs the human ratings (figures)"
+"$BUILD_DIR"/tests/general_lexicon_test --gtest_filter='*Evaluation*' |
+  grep '^Pearson'
+
 if [ -x "$BUILD_DIR"/bench/engine_benchmark ]; then
   echo
   echo "== engine benchmark, one short run (not a test)"
