@@ -16,7 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/client/test_server.h"
+#include "tests/test_server.h"
 #include "tests/test_util.h"
 
 namespace dyadtone {

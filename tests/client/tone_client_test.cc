@@ -1,5 +1,5 @@
 // ToneClient against the real server, started in-process on a free port and
-// reached over TCP (tests/client/test_server.h).
+// reached over TCP (tests/test_server.h).
 
 #include "client/tone_client.h"
 
@@ -16,7 +16,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "tests/client/test_server.h"
+#include "tests/test_server.h"
 #include "tests/test_util.h"
 
 namespace dyadtone {

@@ -16,6 +16,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
 #include "service/server/server.h"
+#include "tests/test_server.h"
 #include "tests/test_util.h"
 
 namespace dyadtone {
@@ -43,42 +44,20 @@ v1::Article ExampleArticle(const std::string& path) {
 
 class ToneServiceTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto engine = Engine::Create(EngineOptions());
-    ASSERT_THAT(engine, IsOk());
-    engine_ = engine->release();
-  }
-  static void TearDownTestSuite() { delete engine_; }
-
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tone_service_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = OpenStore("sqlite:" + (dir_ / "t.db").string());
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-    log_file_ = std::fopen((dir_ / "log.jsonl").c_str(), "w");
-    log_ = std::make_unique<RequestLog>(log_file_);
+    ASSERT_NE(SharedTestEngine(), nullptr);
+    engine_ = SharedTestEngine();
     ServerOptions options;
-    options.listen = "127.0.0.1:0";
     options.max_message_bytes = 1 << 20;
-    auto server = DyadtoneServer::Start(options, engine_, store_.get(),
-                                        log_.get(), ToneServiceOptions());
+    auto server = TestServer::Start(
+        engine_,
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+        options);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()),
-        grpc::InsecureChannelCredentials());
+    channel_ = grpc::CreateChannel(server_->target(),
+                                   grpc::InsecureChannelCredentials());
     stub_ = v1::ToneService::NewStub(channel_);
-  }
-
-  void TearDown() override {
-    server_.reset();
-    store_.reset();
-    std::fclose(log_file_);
-    std::filesystem::remove_all(dir_);
   }
 
   // Ingests articles; returns the response (and asserts the call was OK).
@@ -118,16 +97,11 @@ class ToneServiceTest : public ::testing::Test {
     return req;
   }
 
-  static const Engine* engine_;
-  std::filesystem::path dir_;
-  std::unique_ptr<ArticleStore> store_;
-  std::FILE* log_file_ = nullptr;
-  std::unique_ptr<RequestLog> log_;
-  std::unique_ptr<DyadtoneServer> server_;
+  const Engine* engine_ = nullptr;
+  std::unique_ptr<TestServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ToneService::Stub> stub_;
 };
-const Engine* ToneServiceTest::engine_ = nullptr;
 
 TEST_F(ToneServiceTest, ScoreArticleReturnsTheFullResultAndStoresNothing) {
   v1::ScoreArticleRequest req;
@@ -429,7 +403,7 @@ TEST_F(ToneServiceTest, ServerInfoHealthAndDeadlines) {
   grpc::ClientContext hctx;
   ASSERT_TRUE(health->Check(&hctx, check, &status).ok());
   EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
-  server_->grpc_server()->GetHealthCheckService()->SetServingStatus(false);
+  server_->server()->grpc_server()->GetHealthCheckService()->SetServingStatus(false);
   grpc::ClientContext hctx2;
   ASSERT_TRUE(health->Check(&hctx2, check, &status).ok());
   EXPECT_EQ(status.status(),
@@ -451,7 +425,7 @@ TEST_F(ToneServiceTest, AStoreThatCannotWriteGivesUnavailableAndLosesNothing) {
   // Another process holds the database's write lock past the store's busy
   // timeout: the store is down for writers.
   sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "t.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(server_->db_path().c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
             SQLITE_OK);
   v1::Article fresh;
@@ -485,8 +459,7 @@ TEST_F(ToneServiceTest, EveryRequestIsLoggedAsOneJsonLine) {
   v1::GetArticleResponse article;
   grpc::ClientContext ctx;
   stub_->GetArticle(&ctx, get, &article);
-  std::fflush(log_file_);
-  const std::string log = ReadTestFile((dir_ / "log.jsonl").string());
+  const std::string log = server_->LogText();
   EXPECT_THAT(log, HasSubstr("\"method\":\"GetArticle\""));
   EXPECT_THAT(log, HasSubstr("\"code\":\"NOT_FOUND\""));
   EXPECT_THAT(log, HasSubstr("\"level\":\"warn\""));

@@ -1,9 +1,11 @@
 // The real dyadtone server, started in-process for a test on a free port:
 // the engine with the shipped data, a SQLite store in a temporary file, the
-// request log in a temporary FILE*. Tests reach it over TCP at target().
+// request log in a temporary file. Tests reach it over TCP at target().
+// Used by the service tests (tests/server/) and the client tests
+// (tests/client/).
 
-#ifndef DYADTONE_TESTS_CLIENT_TEST_SERVER_H_
-#define DYADTONE_TESTS_CLIENT_TEST_SERVER_H_
+#ifndef DYADTONE_TESTS_TEST_SERVER_H_
+#define DYADTONE_TESTS_TEST_SERVER_H_
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include "service/engine/engine.h"
 #include "service/server/request_log.h"
 #include "service/server/server.h"
+#include "service/engine/spec_reader.h"
 #include "service/store/article_store.h"
 
 namespace dyadtone {
@@ -23,19 +26,23 @@ namespace dyadtone {
 class TestServer {
  public:
   // REQUIRES: `engine` outlives the server. `name` makes the store's file
-  // unique.
+  // unique. `options.listen` is ignored: a free loopback port is used.
   static absl::StatusOr<std::unique_ptr<TestServer>> Start(
-      const Engine* engine, const std::string& name) {
+      const Engine* engine, const std::string& name,
+      ServerOptions options = ServerOptions()) {
     std::unique_ptr<TestServer> t(new TestServer());
     t->db_path_ = absl::StrCat(::testing::TempDir(), "dyadtone_", name, ".db");
+    t->log_path_ = t->db_path_ + ".log.jsonl";
     t->RemoveDb();
     absl::StatusOr<std::unique_ptr<ArticleStore>> store =
         OpenStore("sqlite:" + t->db_path_);
     if (!store.ok()) return store.status();
     t->store_ = *std::move(store);
-    t->log_file_ = std::tmpfile();
+    t->log_file_ = std::fopen(t->log_path_.c_str(), "w");
+    if (t->log_file_ == nullptr) {
+      return absl::InternalError(absl::StrCat("cannot write ", t->log_path_));
+    }
     t->log_ = std::make_unique<RequestLog>(t->log_file_);
-    ServerOptions options;
     options.listen = "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<DyadtoneServer>> server =
         DyadtoneServer::Start(options, engine, t->store_.get(), t->log_.get(),
@@ -51,6 +58,7 @@ class TestServer {
     log_.reset();
     if (log_file_ != nullptr) std::fclose(log_file_);
     RemoveDb();
+    std::filesystem::remove(log_path_);
   }
 
   // "127.0.0.1:PORT".
@@ -58,6 +66,15 @@ class TestServer {
     return absl::StrCat("127.0.0.1:", server_->port());
   }
   DyadtoneServer* server() { return server_.get(); }
+  // The SQLite file behind the store.
+  const std::string& db_path() const { return db_path_; }
+  // Everything the request log wrote so far.
+  std::string LogText() {
+    std::fflush(log_file_);
+    std::string text;
+    EXPECT_TRUE(ReadFileToString(log_path_, &text).ok());
+    return text;
+  }
 
  private:
   TestServer() = default;
@@ -69,6 +86,7 @@ class TestServer {
   }
 
   std::string db_path_;
+  std::string log_path_;
   std::unique_ptr<ArticleStore> store_;
   std::FILE* log_file_ = nullptr;
   std::unique_ptr<RequestLog> log_;
@@ -92,4 +110,4 @@ inline const Engine* SharedTestEngine() {
 
 }  // namespace dyadtone
 
-#endif  // DYADTONE_TESTS_CLIENT_TEST_SERVER_H_
+#endif  // DYADTONE_TESTS_TEST_SERVER_H_
