@@ -130,8 +130,7 @@ v1::Dyad ToProto(const DyadKey& key) {
 }
 
 v1::ArticleScore ToProto(const ArticleResult& r, const v1::Article& article,
-                         const Engine& engine, bool include_evidence) {
-  (void)engine;
+                         bool include_evidence) {
   v1::ArticleScore out;
   out.set_id(article.id());
   out.set_source(article.source());

@@ -22,8 +22,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // The engine's result as the API's message. `article` supplies the id,
 // source and URL.
 v1::ArticleScore ToProto(const ArticleResult& result,
-                         const v1::Article& article, const Engine& engine,
-                         bool include_evidence);
+                         const v1::Article& article, bool include_evidence);
 
 // The figures the store keeps per dyad.
 std::vector<StoredDyad> ToStoredDyads(const ArticleResult& result);

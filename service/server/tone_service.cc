@@ -108,8 +108,8 @@ grpc::Status ToneServiceImpl::ScoreArticle(
     return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
                                  "the call was cancelled"));
   }
-  *response->mutable_score() = ToProto(*result, request->article(), *engine_,
-                                       !request->omit_evidence());
+  *response->mutable_score() =
+      ToProto(*result, request->article(), !request->omit_evidence());
   log.Add("dyads", std::to_string(result->dyads.size()));
   return log.Done(grpc::Status::OK);
 }
@@ -140,7 +140,7 @@ absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
   stored.text_fingerprint = SubmissionFingerprint(article);
   stored.lexicon_version = result->lexicon_version;
   stored.gazetteer_version = result->gazetteer_version;
-  stored.score = ToProto(*result, article, *engine_, true).SerializeAsString();
+  stored.score = ToProto(*result, article, true).SerializeAsString();
   stored.dyads = ToStoredDyads(*result);
   return stored;
 }
