@@ -33,6 +33,9 @@ ABSL_FLAG(std::string, general_lexicon, "",
           "VADER- or AFINN-format lexicon for the general tone (none: off)");
 ABSL_FLAG(int, max_message_bytes, 32 << 20,
           "largest request or response message");
+ABSL_FLAG(int, max_article_bytes, 16 << 20,
+          "longest article text; a longer one is rejected on its own (below "
+          "--max_message_bytes, so that one article cannot fail a stream)");
 ABSL_FLAG(int, threads, 0, "threads serving calls (0: gRPC's default)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long calls in flight may run after SIGTERM");
@@ -41,7 +44,7 @@ namespace {
 
 const std::vector<std::string> kFlags = {
     "listen",    "store",     "lexicon",           "gazetteer",
-    "general_lexicon", "max_message_bytes", "threads",
+    "general_lexicon", "max_message_bytes", "max_article_bytes", "threads",
     "shutdown_grace_seconds"};
 
 int Fail(dyadtone::RequestLog& log, absl::string_view what,
@@ -74,7 +77,7 @@ int main(int argc, char** argv) {
   engine_options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   engine_options.gazetteer_path = absl::GetFlag(FLAGS_gazetteer);
   engine_options.general_lexicon_path = absl::GetFlag(FLAGS_general_lexicon);
-  engine_options.max_text_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  engine_options.max_text_bytes = absl::GetFlag(FLAGS_max_article_bytes);
   auto engine = dyadtone::Engine::Create(engine_options);
   if (!engine.ok()) return Fail(log, "cannot load data files", engine.status());
 

@@ -261,6 +261,31 @@ TEST_F(ToneServiceTest, BadArticlesAreReportedWithoutLosingTheGoodOnes) {
   EXPECT_EQ(r.results(3).outcome(), v1::IngestResult::OUTCOME_STORED);
 }
 
+TEST_F(ToneServiceTest, AnArticleOverTheSizeLimitIsRejectedOnItsOwn) {
+  // A server whose articles may be 4 KiB, in messages of 1 MiB.
+  EngineOptions small;
+  small.max_text_bytes = 4096;
+  auto engine = Engine::Create(small);
+  ASSERT_THAT(engine, IsOk());
+  ServerOptions options;
+  options.max_message_bytes = 1 << 20;
+  auto server = TestServer::Start(engine->get(), "size_limit", options);
+  ASSERT_THAT(server, IsOk());
+  stub_ = v1::ToneService::NewStub(grpc::CreateChannel(
+      (*server)->target(), grpc::InsecureChannelCredentials()));
+  std::vector<v1::Article> articles = Examples();
+  v1::Article big;
+  big.set_id("big");
+  big.set_text(" date 2024-01-01 " + std::string(8000, 'a'));
+  articles.insert(articles.begin() + 1, big);
+  const v1::IngestArticlesResponse r = Ingest(articles);
+  EXPECT_EQ(r.stored(), 5);
+  ASSERT_EQ(r.results_size(), 6);
+  EXPECT_EQ(r.results(1).outcome(), v1::IngestResult::OUTCOME_REJECTED);
+  EXPECT_THAT(r.results(1).error(),
+              HasSubstr("article.text: text is 8017 bytes; the limit is 4096"));
+}
+
 TEST_F(ToneServiceTest, TrendByMonthHasTheFiveWarmExamplePeriods) {
   Ingest(Examples());
   v1::GetTrendResponse resp;
