@@ -33,6 +33,9 @@ class ActorSet {
   absl::InlinedVector<int, 8> v_;
 };
 
+// The mentions around a signal; a sentence names few countries.
+using MentionList = absl::InlinedVector<const Mention*, 8>;
+
 bool IsWarm(QuadClass c) {
   return c == QuadClass::kVerbalCooperation ||
          c == QuadClass::kMaterialCooperation;
@@ -139,6 +142,7 @@ bool ArticleScorer::LearnPersonNames() {
   const StructuralWords& sw = model_.words();
   absl::flat_hash_map<absl::string_view, int> learnt;  // surname -> actor
   absl::InlinedVector<uint32_t, 16> sites;              // tokens already named
+  uint64_t sizes = 0;  // bit n % 64 for each name of n bytes learnt
   for (const Mention& m : ws_.mentions) {
     if (m.kind == AliasKind::kPeople || m.kind == AliasKind::kPerson) continue;
     const uint32_t end = text_.sentences[tokens[m.first_token].sentence].end_token;
@@ -170,14 +174,19 @@ bool ArticleScorer::LearnPersonNames() {
     }
     if (k == j || tokens[k - 1].Has(kInitial)) continue;
     for (uint32_t t = j; t < k; ++t) sites.push_back(t);
-    const auto [it, inserted] = learnt.emplace(text_.Norm(tokens[k - 1]), m.actor);
+    const Token& name = tokens[k - 1];
+    const auto [it, inserted] = learnt.emplace(text_.Norm(name), m.actor);
     if (!inserted && it->second != m.actor) it->second = -1;  // ambiguous
+    sizes |= uint64_t{1} << (name.norm_size & 63);
   }
   if (learnt.empty()) return false;
   bool added = false;
+  const size_t old_size = ws_.mentions.size();
   for (uint32_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
+    // The sizes of the names learnt spare most tokens a hash lookup.
     if (ws_.mention_at[i] >= 0 || !t.Has(kCapitalized) ||
+        ((sizes >> (t.norm_size & 63)) & 1) == 0 ||
         std::find(sites.begin(), sites.end(), i) != sites.end()) {
       continue;
     }
@@ -192,10 +201,12 @@ bool ArticleScorer::LearnPersonNames() {
     added = true;
   }
   if (added) {
-    std::sort(ws_.mentions.begin(), ws_.mentions.end(),
-              [](const Mention& a, const Mention& b) {
-                return a.first_token < b.first_token;
-              });
+    // Both runs are in text order, and no two mentions start together.
+    std::inplace_merge(ws_.mentions.begin(), ws_.mentions.begin() + old_size,
+                       ws_.mentions.end(),
+                       [](const Mention& a, const Mention& b) {
+                         return a.first_token < b.first_token;
+                       });
   }
   return added;
 }
@@ -203,8 +214,17 @@ bool ArticleScorer::LearnPersonNames() {
 void ArticleScorer::MarkClauses() {
   const auto& tokens = text_.tokens;
   ws_.modifier_at.assign(tokens.size(), -1);
-  for (size_t i = 0; i < ws_.modifiers.size(); ++i) {
-    ws_.modifier_at[ws_.modifiers[i].first_token] = static_cast<int32_t>(i);
+  ws_.sentence_modifiers.assign(text_.sentences.size() + 1,
+                                static_cast<uint32_t>(ws_.modifiers.size()));
+  for (size_t i = ws_.modifiers.size(); i-- > 0;) {
+    const uint32_t first = ws_.modifiers[i].first_token;
+    ws_.modifier_at[first] = static_cast<int32_t>(i);
+    ws_.sentence_modifiers[tokens[first].sentence] = static_cast<uint32_t>(i);
+  }
+  // Sentences without modifiers point at the next sentence's first one.
+  for (size_t s = text_.sentences.size(); s-- > 0;) {
+    ws_.sentence_modifiers[s] =
+        std::min(ws_.sentence_modifiers[s], ws_.sentence_modifiers[s + 1]);
   }
   auto opens_clause = [&](uint32_t t) {
     const int32_t mod = ws_.modifier_at[t];
@@ -223,6 +243,12 @@ void ArticleScorer::MarkClauses() {
   };
   for (uint32_t i = 0; i < tokens.size(); ++i) {
     const uint32_t w = tokens[i].word;
+    // Most tokens change nothing: no sentence start, punctuation or opener.
+    if (!tokens[i].Has(kSentenceStart) && !model_.IsClausePunctuation(w) &&
+        ws_.modifier_at[i] < 0) {
+      ws_.clause[i] = clause;
+      continue;
+    }
     if (tokens[i].Has(kSentenceStart)) subordinate = false;
     const bool opener = opens_clause(i);
     bool boundary = tokens[i].Has(kSentenceStart) || is_break(w) ||
@@ -299,9 +325,10 @@ void ArticleScorer::ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
                &mod)) {
     add(ModifierType::kHedge, mod, lex.hedges[ws_.modifiers[mod].index].factor);
   }
-  for (uint32_t t = s.first_token; t < s.end_token; ++t) {
-    const int32_t c = ws_.modifier_at[t];
-    if (c < 0 || ws_.modifiers[c].kind != ModifierKind::kContrast) continue;
+  const auto [first_mod, end_mod] = ModifiersIn(tokens[start].sentence);
+  for (uint32_t c = first_mod; c < end_mod; ++c) {
+    if (ws_.modifiers[c].kind != ModifierKind::kContrast) continue;
+    const uint32_t t = ws_.modifiers[c].first_token;
     const Contrast& con = lex.contrasts[ws_.modifiers[c].index];
     double f;
     if (con.clause) {
@@ -333,14 +360,19 @@ bool ArticleScorer::InGap(const SignalMatch& m, ModifierKind kind,
 }
 
 bool ArticleScorer::SentenceHas(uint32_t sentence, ModifierKind kind) const {
-  const Sentence& s = text_.sentences[sentence];
-  for (uint32_t t = s.first_token; t < s.end_token; ++t) {
-    const int32_t mod = ws_.modifier_at[t];
-    if (mod >= 0 && ws_.modifiers[mod].kind == kind && ws_.mention_at[t] < 0) {
-      return true;
-    }
+  const auto [first_mod, end_mod] = ModifiersIn(sentence);
+  for (uint32_t mod = first_mod; mod < end_mod; ++mod) {
+    const ModifierMatch& m = ws_.modifiers[mod];
+    if (m.kind == kind && ws_.mention_at[m.first_token] < 0) return true;
   }
   return false;
+}
+
+// The modifiers of a sentence, as indices [first, end).
+std::pair<uint32_t, uint32_t> ArticleScorer::ModifiersIn(
+    uint32_t sentence) const {
+  return {ws_.sentence_modifiers[sentence],
+          ws_.sentence_modifiers[sentence + 1]};
 }
 
 bool ArticleScorer::IntroducedByBy(const Mention& m) const {
@@ -387,20 +419,20 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   }
   const bool strong_only =
       strong.size() >= 2 && (anchor < 0 || strong.Contains(anchor));
-  std::vector<const Mention*> before, after;
+  MentionList before, after;
   for (uint32_t i = first_mention; i < end_mention; ++i) {
     const Mention& mm = ws_.mentions[i];
     if (strong_only && !IsStrong(mm)) continue;
     (mm.end_token <= m.first_token ? before : after).push_back(&mm);
   }
-  auto first_other = [](const std::vector<const Mention*>& v,
+  auto first_other = [](const MentionList& v,
                         int actor) -> const Mention* {
     for (const Mention* x : v) {
       if (x->actor != actor) return x;
     }
     return nullptr;
   };
-  auto last_other = [](const std::vector<const Mention*>& v,
+  auto last_other = [](const MentionList& v,
                        int actor) -> const Mention* {
     for (auto it = v.rbegin(); it != v.rend(); ++it) {
       if ((*it)->actor != actor) return *it;

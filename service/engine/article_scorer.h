@@ -5,6 +5,7 @@
 #define DYADTONE_SERVICE_ENGINE_ARTICLE_SCORER_H_
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -26,6 +27,7 @@ struct ScoringWorkspace {
   std::vector<int32_t> mention_at;    // token -> mention covering it
   std::vector<uint32_t> clause;       // token -> clause number
   std::vector<uint32_t> sentence_mentions;  // sentence -> first mention
+  std::vector<uint32_t> sentence_modifiers;  // sentence -> first modifier
 };
 
 class ArticleScorer {
@@ -76,6 +78,7 @@ class ArticleScorer {
   void SetDyad(int x, int y, const Pair& p, Attribution how,
                bool explicit_pair, size_t evidence, ArticleResult* result);
   bool SentenceHas(uint32_t sentence, ModifierKind kind) const;
+  std::pair<uint32_t, uint32_t> ModifiersIn(uint32_t sentence) const;
   bool IsStrong(const Mention& m) const;
   bool IntroducedByBy(const Mention& m) const;
   bool Coordinated(const Mention& x, const Mention& y) const;

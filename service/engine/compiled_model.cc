@@ -1,6 +1,7 @@
 #include "service/engine/compiled_model.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/str_cat.h"
 
@@ -110,6 +111,10 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
        m->Intern("and"), m->Intern("but"), m->Intern("or"), m->Intern("the"),
        m->Intern("to"), m->Intern("by"), m->Intern("of"), m->Intern("for"),
        m->Intern("'s"), m->Intern("'")};
+  for (uint32_t p : {w.comma, w.semicolon, w.colon, w.dashes, w.lparen,
+                     w.rparen, w.lbracket, w.rbracket}) {
+    m->word_flags_[p] |= kClauseBreak;
+  }
   for (size_t i = 0; i < m->gazetteer_.aliases.size(); ++i) {
     m->AddTokens(&m->aliases_, m->gazetteer_.aliases[i].tokens,
                  static_cast<int>(i), kStartsAlias);
@@ -179,16 +184,12 @@ absl::Status CompiledModel::CompileSignals() {
       std::sort(cs.words.begin(), cs.words.end());
       cs.words.erase(std::unique(cs.words.begin(), cs.words.end()),
                      cs.words.end());
+      for (uint32_t w : cs.words) cs.mask |= uint64_t{1} << (w & 63);
       if (!cs.words.empty() && !cs.optional) ++sig.literals;
       sig.slots.push_back(std::move(cs));
     }
     SetPrefilter(&sig);
     signals_.push_back(std::move(sig));
-  }
-  for (const CompiledSignal& sig : signals_) {
-    for (size_t k = 1; k < sig.slots.size(); ++k) {
-      for (uint32_t w : sig.slots[k].words) word_flags_[w] |= kLaterSignalWord;
-    }
   }
   std::vector<std::vector<uint32_t>> by_word(vocabulary_.size() + 1);
   for (size_t s = 0; s < signals_.size(); ++s) {
@@ -199,8 +200,17 @@ absl::Status CompiledModel::CompileSignals() {
   }
   first_word_begin_.push_back(0);
   for (const std::vector<uint32_t>& list : by_word) {
-    first_word_signals_.insert(first_word_signals_.end(), list.begin(),
-                               list.end());
+    for (uint32_t s : list) {
+      const CompiledSignal& sig = signals_[s];
+      SignalHead head;
+      head.signal = s;
+      head.next_literal = sig.next_literal;
+      head.reach = sig.reach;
+      if (sig.next_literal >= 0) {
+        head.next_mask = sig.slots[sig.next_literal].mask;
+      }
+      first_word_signals_.push_back(head);
+    }
     first_word_begin_.push_back(
         static_cast<uint32_t>(first_word_signals_.size()));
   }
@@ -223,7 +233,7 @@ void CompiledModel::SetPrefilter(CompiledSignal* sig) {
   }
 }
 
-bool CompiledModel::CompiledSlot::Has(uint32_t word) const {
+bool CompiledModel::CompiledSlot::HasWord(uint32_t word) const {
   // Most slots hold a few words: a linear scan beats a binary search.
   if (words.size() <= 8) {
     return std::find(words.begin(), words.end(), word) != words.end();
@@ -231,15 +241,17 @@ bool CompiledModel::CompiledSlot::Has(uint32_t word) const {
   return std::binary_search(words.begin(), words.end(), word);
 }
 
-bool CompiledModel::MayMatch(const CompiledSignal& sig,
+bool CompiledModel::MayMatch(const SignalHead& head,
                              const TokenizedText& text, uint32_t pos,
                              uint32_t end) const {
-  if (sig.next_literal < 0) return true;
-  const CompiledSlot& slot = sig.slots[sig.next_literal];
-  const uint32_t last = std::min<uint32_t>(end, pos + sig.reach + 1);
+  if (head.next_literal < 0) return true;
+  const uint32_t last = std::min<uint32_t>(end, pos + head.reach + 1);
   for (uint32_t p = pos; p < last; ++p) {
     const uint32_t w = text.tokens[p].word;
-    if ((word_flags_[w] & kLaterSignalWord) != 0 && slot.Has(w)) return true;
+    if (((head.next_mask >> (w & 63)) & 1) != 0 &&
+        signals_[head.signal].slots[head.next_literal].HasWord(w)) {
+      return true;
+    }
   }
   return false;
 }
@@ -255,8 +267,22 @@ void CompiledModel::AssignWords(TokenizedText* text) const {
   // TokenizedText::norm keeps kNormPadding bytes after the last token.
   static_assert(kNormPadding >= WordTable::kPadding);
   const char* norm = text->norm.data();
-  for (Token& t : text->tokens) {
-    t.word = word_table_.Find(norm + t.norm_begin, t.norm_size);
+  auto& tokens = text->tokens;
+  // Each token's slot is prefetched kAhead tokens before it is looked up,
+  // so that the lookups' cache misses overlap.
+  constexpr size_t kAhead = 16;
+  std::array<WordTable::Key, kAhead> keys;
+  auto key_of = [&](size_t i) {
+    const WordTable::Key key =
+        WordTable::MakeKey(norm + tokens[i].norm_begin, tokens[i].norm_size);
+    word_table_.Prefetch(key);
+    return key;
+  };
+  for (size_t i = 0; i < kAhead && i < tokens.size(); ++i) keys[i] = key_of(i);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const WordTable::Key key = keys[i % kAhead];
+    if (i + kAhead < tokens.size()) keys[i % kAhead] = key_of(i + kAhead);
+    tokens[i].word = word_table_.Find(key);
   }
 }
 
@@ -451,8 +477,9 @@ void CompiledModel::FindSignals(const TokenizedText& text,
     int best_end = -1, best_literals = -1, best_entry = -1;
     for (uint32_t k = first_word_begin_[w]; k < first_word_begin_[w + 1];
          ++k) {
-      const CompiledSignal& sig = signals_[first_word_signals_[k]];
-      if (!MayMatch(sig, text, i + 1, sentence_end)) continue;
+      const SignalHead& head = first_word_signals_[k];
+      if (!MayMatch(head, text, i + 1, sentence_end)) continue;
+      const CompiledSignal& sig = signals_[head.signal];
       const int end = MatchSlots(sig, text, 1, i + 1, sentence_end);
       if (end < 0) continue;
       if (end > best_end || (end == best_end && sig.literals > best_literals)) {

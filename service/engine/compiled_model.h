@@ -101,6 +101,12 @@ class CompiledModel {
     return (word_flags_[word] & kTitleWord) != 0;
   }
 
+  // True if `word` is a comma or punctuation that can end a clause (";",
+  // ":", "--", brackets): the words MarkClauses() looks at.
+  bool IsClausePunctuation(uint32_t word) const {
+    return (word_flags_[word] & kClauseBreak) != 0;
+  }
+
   uint32_t Find(absl::string_view word) const;
 
   const StructuralWords& words() const { return words_; }
@@ -117,7 +123,7 @@ class CompiledModel {
     kFollowsName = 16,  // second word of a veto that starts with <Name>
     kContinuesAlias = 32,     // a word after the first of an alias or veto
     kContinuesModifier = 64,  // a word after the first of a modifier
-    kLaterSignalWord = 128,   // a word of a signal's slot after the first
+    kClauseBreak = 128,       // punctuation that can end a clause
   };
 
   // A trie over word ids. Payload entries are >= 0 for aliases and
@@ -138,9 +144,13 @@ class CompiledModel {
 
   struct CompiledSlot {
     std::vector<uint32_t> words;  // sorted word ids
+    uint64_t mask = 0;            // bit w % 64 of every word w: a quick no
     int max_gap = 0;
     bool optional = false;
-    bool Has(uint32_t word) const;
+    bool Has(uint32_t word) const {
+      return ((mask >> (word & 63)) & 1) != 0 && HasWord(word);
+    }
+    bool HasWord(uint32_t word) const;
   };
   struct CompiledSignal {
     int entry = -1;
@@ -149,6 +159,15 @@ class CompiledModel {
     // A cheap necessary condition checked before MatchSlots(): the first
     // required literal slot after the first word (-1 if none) must match a
     // token within `reach` tokens after the first word's next token.
+    int next_literal = -1;
+    int reach = 0;
+  };
+
+  // A signal as a candidate first word lists it: the prefilter of its
+  // CompiledSignal, copied so that rejecting it reads nothing else.
+  struct SignalHead {
+    uint64_t next_mask = 0;  // the mask of slot `next_literal`
+    uint32_t signal = 0;     // into signals_
     int next_literal = -1;
     int reach = 0;
   };
@@ -175,7 +194,7 @@ class CompiledModel {
               uint32_t end) const;
   int MatchSlots(const CompiledSignal& sig, const TokenizedText& text,
                  size_t slot, uint32_t pos, uint32_t end) const;
-  bool MayMatch(const CompiledSignal& sig, const TokenizedText& text,
+  bool MayMatch(const SignalHead& head, const TokenizedText& text,
                 uint32_t pos, uint32_t end) const;
 
   GazetteerData gazetteer_;
@@ -194,7 +213,7 @@ class CompiledModel {
   // first_word_signals_[first_word_begin_[w] .. first_word_begin_[w + 1]),
   // so that a candidate token costs no pointer chase to a separate vector.
   std::vector<uint32_t> first_word_begin_;
-  std::vector<uint32_t> first_word_signals_;
+  std::vector<SignalHead> first_word_signals_;
 };
 
 }  // namespace dyadtone

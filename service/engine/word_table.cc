@@ -6,6 +6,7 @@ WordTable::WordTable(
     const std::vector<std::pair<std::string, uint32_t>>& words) {
   size_t capacity = 16;
   while (capacity < words.size() * 2) capacity *= 2;  // load <= 1/2
+  tags_.resize(capacity);
   slots_.resize(capacity);
   mask_ = capacity - 1;
   for (const auto& [word, id] : words) {
@@ -14,11 +15,11 @@ WordTable::WordTable(
     const uint64_t h = Hash(padded.data(), word.size(), &slot.k0, &slot.k1);
     slot.id = id;
     slot.size = static_cast<uint32_t>(word.size());
-    slot.tag = static_cast<uint32_t>(h >> 32);
     slot.offset = static_cast<uint32_t>(arena_.size());
     arena_ += word;
     size_t i = h & mask_;
-    while (slots_[i].id != 0) i = (i + 1) & mask_;
+    while (tags_[i] != 0) i = (i + 1) & mask_;
+    tags_[i] = Tag(h);
     slots_[i] = slot;
   }
 }
