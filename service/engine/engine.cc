@@ -9,6 +9,13 @@
 #include "service/engine/utf8.h"
 
 namespace dyadtone {
+namespace {
+
+// Workspaces larger than this (tokens; ~28 bytes each plus the rest) are
+// freed after use. Typical articles need a few thousand.
+constexpr size_t kKeptWorkspaceTokens = 1 << 18;
+
+}  // namespace
 
 std::string DefaultGazetteerPath() {
   return absl::StrCat(DYADTONE_DEFAULT_DATA_DIR, "/gazetteer.txt");
@@ -137,6 +144,9 @@ absl::StatusOr<ArticleResult> Engine::Score(const ArticleInput& input) const {
   if (general_ != nullptr) {
     result.general = general_->Score(std::string_view(text.data(), text.size()));
   }
+  // A huge article leaves huge buffers behind in this thread; give them
+  // back rather than keep them for every server thread that ever saw one.
+  if (ws.text.tokens.capacity() > kKeptWorkspaceTokens) ws = ScoringWorkspace();
   return result;
 }
 
