@@ -20,16 +20,9 @@
 #include "nlohmann/json.hpp"
 #include "service/engine/date_extractor.h"
 #include "service/engine/engine.h"
+#include "tools/common/engine_flags.h"
 #include "tools/eval/metrics.h"
 
-ABSL_FLAG(std::string, gazetteer, dyadtone::DefaultGazetteerPath(),
-          "gazetteer file");
-ABSL_FLAG(std::string, lexicon, dyadtone::DefaultLexiconPath(),
-          "relations lexicon file");
-ABSL_FLAG(bool, vader_compatible, false,
-          "score the general tone exactly as vaderSentiment 3.3.2 does");
-ABSL_FLAG(std::string, general_lexicon, "",
-          "VADER- or AFINN-format lexicon: also report the general tone");
 ABSL_FLAG(double, neutral_band, 0.05,
           "|tone| <= this counts as neutral (label 0)");
 ABSL_FLAG(bool, json, false, "print the summary as one JSON object");
@@ -59,13 +52,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: dyadtone-eval [flags] FILE.jsonl\n";
     return 2;
   }
-  dyadtone::EngineOptions options;
-  options.gazetteer_path = absl::GetFlag(FLAGS_gazetteer);
-  options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
-  options.general_lexicon_path = absl::GetFlag(FLAGS_general_lexicon);
-  if (absl::GetFlag(FLAGS_vader_compatible)) {
-    options.general_tone.mode = dyadtone::GeneralToneOptions::Mode::kVader;
-  }
+  const dyadtone::EngineOptions options = dyadtone::EngineOptionsFromFlags();
   auto engine = dyadtone::Engine::Create(options);
   if (!engine.ok()) {
     std::cerr << "dyadtone-eval: " << engine.status().message() << "\n";

@@ -11,28 +11,15 @@
 #include "absl/flags/usage.h"
 #include "service/engine/engine.h"
 #include "service/engine/spec_reader.h"
+#include "tools/common/engine_flags.h"
 #include "tools/common/result_json.h"
 
-ABSL_FLAG(std::string, gazetteer, dyadtone::DefaultGazetteerPath(),
-          "gazetteer file");
-ABSL_FLAG(std::string, lexicon, dyadtone::DefaultLexiconPath(),
-          "relations lexicon file");
-ABSL_FLAG(bool, vader_compatible, false,
-          "score the general tone exactly as vaderSentiment 3.3.2 does");
-ABSL_FLAG(std::string, general_lexicon, "",
-          "VADER- or AFINN-format lexicon for the general tone");
 ABSL_FLAG(bool, evidence, true, "include the evidence list");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("dyadtone-score-local FILE...");
   std::vector<char*> files = absl::ParseCommandLine(argc, argv);
-  dyadtone::EngineOptions options;
-  options.gazetteer_path = absl::GetFlag(FLAGS_gazetteer);
-  options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
-  options.general_lexicon_path = absl::GetFlag(FLAGS_general_lexicon);
-  if (absl::GetFlag(FLAGS_vader_compatible)) {
-    options.general_tone.mode = dyadtone::GeneralToneOptions::Mode::kVader;
-  }
+  const dyadtone::EngineOptions options = dyadtone::EngineOptionsFromFlags();
   auto engine = dyadtone::Engine::Create(options);
   if (!engine.ok()) {
     std::cerr << "dyadtone-score-local: " << engine.status().message() << "\n";
