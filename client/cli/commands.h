@@ -5,9 +5,12 @@
 #define DYADTONE_CLIENT_CLI_COMMANDS_H_
 
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "client/article_files.h"
 #include "client/cli/args.h"
 #include "client/cli/output.h"
 #include "client/tone_client.h"
@@ -43,6 +46,12 @@ int RpcError(const Context& context, const absl::Status& status,
              const std::string& what = "");
 // Whether a switch is on ("--empty", "--empty=true"; not "--empty=false").
 bool SwitchOn(const Args& args, const std::string& name);
+// The article files named by the positional arguments (files, folders, -).
+// Without any, or when listing fails, prints why, sets *exit_code and
+// returns nothing; `usage` says what the command needs.
+std::optional<std::vector<ArticleFile>> ArticleFilesOf(
+    const Context& context, const Args& args, const std::string& usage,
+    int* exit_code);
 
 }  // namespace dyadtone::cli
 

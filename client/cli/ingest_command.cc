@@ -55,16 +55,10 @@ std::string ResultsCsv(const v1::IngestArticlesResponse& r) {
 }  // namespace
 
 int RunIngest(const Context& context, const Args& args) {
-  if (args.positional.empty()) {
-    return UsageError(context, "ingest needs PATH... (files, folders or -)");
-  }
-  absl::StatusOr<std::vector<ArticleFile>> files =
-      ListArticleFiles(args.positional);
-  if (!files.ok()) {
-    std::fprintf(context.err, "dyadtone: %s\n",
-                 std::string(files.status().message()).c_str());
-    return kExitFailure;
-  }
+  int exit_code;
+  const std::optional<std::vector<ArticleFile>> files = ArticleFilesOf(
+      context, args, "ingest needs PATH... (files, folders or -)", &exit_code);
+  if (!files) return exit_code;
   if (files->empty()) {
     std::fprintf(context.err, "dyadtone: no files to ingest\n");
     return kExitFailure;

@@ -130,6 +130,24 @@ int UsageError(const Context& context, const std::string& message) {
   return kExitUsage;
 }
 
+std::optional<std::vector<ArticleFile>> ArticleFilesOf(
+    const Context& context, const Args& args, const std::string& usage,
+    int* exit_code) {
+  if (args.positional.empty()) {
+    *exit_code = UsageError(context, usage);
+    return std::nullopt;
+  }
+  absl::StatusOr<std::vector<ArticleFile>> files =
+      ListArticleFiles(args.positional);
+  if (!files.ok()) {
+    std::fprintf(context.err, "dyadtone: %s\n",
+                 std::string(files.status().message()).c_str());
+    *exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  return *std::move(files);
+}
+
 int RpcError(const Context& context, const absl::Status& status,
              const std::string& what) {
   std::fprintf(context.err, "dyadtone: %s%s%s: %s\n", what.c_str(),

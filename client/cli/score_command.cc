@@ -32,18 +32,11 @@ void PrintScore(const Context& context, const v1::ArticleScore& score,
 }  // namespace
 
 int RunScore(const Context& context, const Args& args) {
-  if (args.positional.empty()) {
-    return UsageError(context, "score needs FILE... or - (standard input)");
-  }
-  absl::StatusOr<std::vector<ArticleFile>> files =
-      ListArticleFiles(args.positional);
-  if (!files.ok()) {
-    std::fprintf(context.err, "dyadtone: %s\n",
-                 std::string(files.status().message()).c_str());
-    return kExitFailure;
-  }
-  const bool evidence = SwitchOn(args, "evidence");
   int exit_code = kExitOk;
+  const std::optional<std::vector<ArticleFile>> files = ArticleFilesOf(
+      context, args, "score needs FILE... or - (standard input)", &exit_code);
+  if (!files) return exit_code;
+  const bool evidence = SwitchOn(args, "evidence");
   bool first = true;
   for (const ArticleFile& file : *files) {
     absl::StatusOr<v1::Article> article = ReadArticleFile(file);
