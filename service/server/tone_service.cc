@@ -1,5 +1,6 @@
 #include "service/server/tone_service.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -115,7 +116,7 @@ grpc::Status ToneServiceImpl::ScoreArticle(
 }
 
 absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
-    const v1::Article& article) const {
+    const v1::Article& article, std::optional<DyadKey>* main_dyad) const {
   if (article.id().empty()) {
     return absl::InvalidArgumentError("article.id: required for ingestion");
   }
@@ -134,6 +135,7 @@ absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
         "article.date: no date found; pass article.date or start the text "
         "with a \"date YYYY-MM-DD\" line");
   }
+  *main_dyad = result->main_dyad;
   StoredArticle stored;
   stored.id = article.id();
   stored.date = *result->date.day;
@@ -183,7 +185,9 @@ grpc::Status ToneServiceImpl::IngestArticles(
     v1::IngestResult* r = response->add_results();
     r->set_index(index);
     r->set_id(request.article().id());
-    absl::StatusOr<StoredArticle> stored = Prepare(request.article());
+    std::optional<DyadKey> main_dyad;
+    absl::StatusOr<StoredArticle> stored =
+        Prepare(request.article(), &main_dyad);
     if (!stored.ok()) {
       r->set_outcome(v1::IngestResult::OUTCOME_REJECTED);
       r->set_error(std::string(stored.status().message()));
@@ -191,10 +195,7 @@ grpc::Status ToneServiceImpl::IngestArticles(
       continue;
     }
     r->set_date(absl::FormatCivilTime(stored->date));
-    v1::ArticleScore score;
-    if (score.ParseFromString(stored->score) && score.has_main_dyad()) {
-      *r->mutable_main_dyad() = score.main_dyad();
-    }
+    if (main_dyad) *r->mutable_main_dyad() = ToProto(*main_dyad);
     batch_rows.push_back(response->results_size() - 1);
     batch.push_back(*std::move(stored));
     if (static_cast<int>(batch.size()) >= options_.ingest_batch) {
@@ -227,21 +228,30 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
   if (!to.ok()) return to.status();
   *response->mutable_dyad() = ToProto(*key);
   response->set_granularity(ToProto(*g));
-  if (!*from || !*to) {
-    // An open end takes the dyad's first or last stored day.
-    absl::StatusOr<std::vector<DayRollup>> all = store_->DailyRollups(
-        *key, absl::CivilDay(1900, 1, 1), absl::CivilDay(2199, 12, 31));
-    if (!all.ok()) return all.status();
-    if (all->empty()) return absl::OkStatus();
-    if (!*from) *from = all->front().day;
-    if (!*to) *to = all->back().day;
+  absl::StatusOr<std::vector<DayRollup>> days;
+  const bool open_ended = !*from || !*to;
+  if (open_ended) {
+    // An open end takes the dyad's first or last stored day: read every
+    // day once and keep those in range.
+    days = store_->DailyRollups(*key, absl::CivilDay(1900, 1, 1),
+                                absl::CivilDay(2199, 12, 31));
+    if (!days.ok()) return days.status();
+    if (days->empty()) return absl::OkStatus();
+    if (!*from) *from = days->front().day;
+    if (!*to) *to = days->back().day;
+    days->erase(std::remove_if(days->begin(), days->end(),
+                               [&](const DayRollup& d) {
+                                 return d.day < **from || d.day > **to;
+                               }),
+                days->end());
   }
   if (absl::Status s = ValidateTrendRange(**from, **to, *g); !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::vector<DayRollup>> days =
-      store_->DailyRollups(*key, **from, **to);
-  if (!days.ok()) return days.status();
+  if (!open_ended) {
+    days = store_->DailyRollups(*key, **from, **to);
+    if (!days.ok()) return days.status();
+  }
   for (const TrendPoint& p : BuildTrend(*days, **from, **to, *g,
                                         request.smoothing(),
                                         request.include_empty())) {

@@ -51,7 +51,9 @@ class ToneServiceImpl final : public v1::ToneService::Service {
 
  private:
   // Scores one article for ingestion: the record to store, or why not.
-  absl::StatusOr<StoredArticle> Prepare(const v1::Article& article) const;
+  // Sets *main_dyad to the article's main dyad, if it has one.
+  absl::StatusOr<StoredArticle> Prepare(const v1::Article& article,
+                                        std::optional<DyadKey>* main_dyad) const;
   // Scores `article` with the caller's date, if any.
   absl::StatusOr<ArticleResult> Score(const v1::Article& article,
                                       const std::vector<DyadKey>& dyads) const;
