@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "service/engine/civil_days.h"
 #include "service/engine/date_extractor.h"
 #include "service/engine/spec_reader.h"
 #include "service/engine/utf8.h"
@@ -256,7 +257,7 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
                                         request.smoothing(),
                                         request.include_empty())) {
     v1::TrendPoint* out = response->add_points();
-    out->set_period_start(absl::FormatCivilTime(p.period_start));
+    out->set_period_start(FormatIsoDay(p.period_start));
     out->set_article_count(p.articles);
     out->set_mean_tone(p.mean_tone);
     out->set_standard_error(p.standard_error);
@@ -297,8 +298,8 @@ grpc::Status ToneServiceImpl::ListDyads(grpc::ServerContext* context,
     v1::DyadSummary* d = response->add_dyads();
     *d->mutable_dyad() = ToProto(row.dyad);
     d->set_article_count(static_cast<int32_t>(row.articles));
-    d->set_first_date(absl::FormatCivilTime(row.first_day));
-    d->set_last_date(absl::FormatCivilTime(row.last_day));
+    d->set_first_date(FormatIsoDay(row.first_day));
+    d->set_last_date(FormatIsoDay(row.last_day));
     d->set_mean_tone(row.articles > 0 ? row.tone_sum / row.articles : 0);
   }
   return log.Done(grpc::Status::OK);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "service/engine/civil_days.h"
 
 namespace dyadtone {
 namespace {
@@ -172,12 +173,10 @@ const SqliteSchema& ArticleStoreSchema() {
   return *schema;
 }
 
-int64_t DayNumber(absl::CivilDay day) {
-  return day - absl::CivilDay(1970, 1, 1);
-}
+int64_t DayNumber(absl::CivilDay day) { return DaysSinceEpoch(day); }
 
 absl::CivilDay DayFromNumber(int64_t number) {
-  return absl::CivilDay(1970, 1, 1) + number;
+  return CivilDayFromDaysSinceEpoch(number);
 }
 
 }  // namespace dyadtone

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -180,29 +180,59 @@ double StudentT975(int64_t df) {
   return z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v);
 }
 
-std::vector<TrendPoint> BuildTrend(const std::vector<DayRollup>& days,
+std::vector<TrendPoint> BuildTrend(const std::vector<DayRollup>& unsorted,
                                    absl::CivilDay from, absl::CivilDay to,
                                    Granularity g, int smoothing,
                                    bool include_empty) {
-  std::map<absl::CivilDay, Period> periods;
-  for (const DayRollup& day : days) {
-    if (day.day < from || day.day > to || day.articles <= 0) continue;
-    AddDay(day, periods[PeriodStart(day.day, g)]);
+  // Stores give the days in order; anything else is sorted first.
+  const auto by_day = [](const DayRollup& x, const DayRollup& y) {
+    return x.day < y.day;
+  };
+  std::vector<DayRollup> sorted;
+  if (!std::is_sorted(unsorted.begin(), unsorted.end(), by_day)) {
+    sorted = unsorted;
+    std::stable_sort(sorted.begin(), sorted.end(), by_day);
   }
-  if (include_empty) {
-    for (absl::CivilDay p = PeriodStart(from, g); p <= to;
-         p = NextPeriodStart(p, g)) {
-      periods[p];  // adds the empty ones
-    }
-  }
+  const std::vector<DayRollup>& days = sorted.empty() ? unsorted : sorted;
+  // With the days in order the periods come out in order: one pass closes
+  // a period when the next day starts a later one, and, with include_empty,
+  // adds the periods with no day in between.
   std::vector<TrendPoint> points;
   std::vector<double> tone_sums;
-  points.reserve(periods.size());
-  for (const auto& [start, period] : periods) {
+  const auto add = [&](absl::CivilDay start, const Period& period) {
     points.push_back(MakePoint(start, period));
     points.back().smoothed_tone = points.back().mean_tone;
     tone_sums.push_back(period.tone_sum);
+  };
+  // The next period start not yet emitted, when include_empty.
+  absl::CivilDay next_empty = PeriodStart(from, g);
+  const auto add_empty_before = [&](absl::CivilDay limit) {
+    if (!include_empty) return;
+    for (; next_empty < limit && next_empty <= to;
+         next_empty = NextPeriodStart(next_empty, g)) {
+      add(next_empty, Period());
+    }
+  };
+  std::optional<absl::CivilDay> open;  // start of the period being summed
+  Period period;
+  for (const DayRollup& day : days) {
+    if (day.day < from || day.day > to || day.articles <= 0) continue;
+    const absl::CivilDay start = PeriodStart(day.day, g);
+    if (open && *open != start) {
+      add(*open, period);
+      period = Period();
+    }
+    if (!open || *open != start) {
+      add_empty_before(start);
+      if (include_empty && next_empty == start) {
+        next_empty = NextPeriodStart(start, g);
+      }
+      open = start;
+    }
+    AddDay(day, period);
   }
+  if (open) add(*open, period);
+  add_empty_before(absl::CivilDay::max());
   if (smoothing > 1) Smooth(smoothing, tone_sums, points);
   return points;
 }
