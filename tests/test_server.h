@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "service/engine/engine.h"
+#include "service/server/model_holder.h"
 #include "service/server/request_log.h"
 #include "service/server/server.h"
 #include "service/engine/spec_reader.h"
@@ -30,7 +31,19 @@ class TestServer {
   static absl::StatusOr<std::unique_ptr<TestServer>> Start(
       const Engine* engine, const std::string& name,
       ServerOptions options = ServerOptions()) {
+    // Not owned: the aliasing constructor with an empty owner.
+    std::shared_ptr<const Engine> unowned(std::shared_ptr<const Engine>(),
+                                          engine);
+    return Start(std::make_unique<ModelHolder>(EngineOptions(), unowned), name,
+                 options);
+  }
+
+  // Serves the engines of `models` (which a test may reload).
+  static absl::StatusOr<std::unique_ptr<TestServer>> Start(
+      std::unique_ptr<ModelHolder> models, const std::string& name,
+      ServerOptions options = ServerOptions()) {
     std::unique_ptr<TestServer> t(new TestServer());
+    t->models_ = std::move(models);
     t->db_path_ = absl::StrCat(::testing::TempDir(), "dyadtone_", name, ".db");
     t->log_path_ = t->db_path_ + ".log.jsonl";
     t->RemoveDb();
@@ -45,8 +58,8 @@ class TestServer {
     t->log_ = std::make_unique<RequestLog>(t->log_file_);
     options.listen = "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<DyadtoneServer>> server =
-        DyadtoneServer::Start(options, engine, t->store_.get(), t->log_.get(),
-                              ToneServiceOptions());
+        DyadtoneServer::Start(options, t->models_.get(), t->store_.get(),
+                              t->log_.get(), ToneServiceOptions());
     if (!server.ok()) return server.status();
     t->server_ = *std::move(server);
     return t;
@@ -66,6 +79,7 @@ class TestServer {
     return absl::StrCat("127.0.0.1:", server_->port());
   }
   DyadtoneServer* server() { return server_.get(); }
+  ModelHolder* models() { return models_.get(); }
   // The SQLite file behind the store.
   const std::string& db_path() const { return db_path_; }
   // Everything the request log wrote so far.
@@ -87,6 +101,7 @@ class TestServer {
 
   std::string db_path_;
   std::string log_path_;
+  std::unique_ptr<ModelHolder> models_;
   std::unique_ptr<ArticleStore> store_;
   std::FILE* log_file_ = nullptr;
   std::unique_ptr<RequestLog> log_;

@@ -3,9 +3,10 @@
 //   dyadtoned --listen=127.0.0.1:50051 --store=sqlite:./dyadtone.db
 //
 // Every flag can also come from the environment as DYADTONE_<FLAG>
-// (DYADTONE_STORE=sqlite:/data/dyadtone.db). On SIGTERM or SIGINT it
-// reports NOT_SERVING, lets calls in flight finish within the grace period,
-// closes the store and exits 0.
+// (DYADTONE_STORE=sqlite:/data/dyadtone.db). On SIGHUP it reloads the
+// lexicon and gazetteer files (a bad file is logged and the old data keeps
+// serving). On SIGTERM or SIGINT it reports NOT_SERVING, lets calls in
+// flight finish within the grace period, closes the store and exits 0.
 
 #include <csignal>
 #include <cstdio>
@@ -66,11 +67,13 @@ int main(int argc, char** argv) {
   std::vector<char*> args = dyadtone::NormalizeFlagDashes(argc, argv, &storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
-  // SIGTERM and SIGINT are taken by sigwait() below, in no other thread.
+  // SIGTERM, SIGINT and SIGHUP are taken by sigwait() below, in no other
+  // thread.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   dyadtone::EngineOptions engine_options;
@@ -78,8 +81,8 @@ int main(int argc, char** argv) {
   engine_options.gazetteer_path = absl::GetFlag(FLAGS_gazetteer);
   engine_options.general_lexicon_path = absl::GetFlag(FLAGS_general_lexicon);
   engine_options.max_text_bytes = absl::GetFlag(FLAGS_max_article_bytes);
-  auto engine = dyadtone::Engine::Create(engine_options);
-  if (!engine.ok()) return Fail(log, "cannot load data files", engine.status());
+  auto models = dyadtone::ModelHolder::Load(engine_options);
+  if (!models.ok()) return Fail(log, "cannot load data files", models.status());
 
   auto store = dyadtone::OpenStore(absl::GetFlag(FLAGS_store));
   if (!store.ok()) return Fail(log, "cannot open the store", store.status());
@@ -91,10 +94,10 @@ int main(int argc, char** argv) {
   dyadtone::ToneServiceOptions service_options;
   service_options.version = DYADTONE_VERSION;
   auto server = dyadtone::DyadtoneServer::Start(
-      options, engine->get(), store->get(), &log, service_options);
+      options, models->get(), store->get(), &log, service_options);
   if (!server.ok()) return Fail(log, "cannot start", server.status());
 
-  const dyadtone::ModelInfo& info = (*engine)->info();
+  const dyadtone::ModelInfo info = (*models)->Get()->info();
   log.Write("info", "serving",
             {{"listen", options.listen},
              {"port", std::to_string((*server)->port())},
@@ -104,7 +107,10 @@ int main(int argc, char** argv) {
              {"version", DYADTONE_VERSION}});
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+    // Logged either way; a failed reload keeps the data that serves.
+    (void)dyadtone::ReloadAndLog(models->get(), &log, "SIGHUP");
+  }
   log.Write("info", "shutting down", {{"signal", strsignal(sig)}});
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->reset();

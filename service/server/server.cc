@@ -9,17 +9,19 @@
 namespace dyadtone {
 
 absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
-    const ServerOptions& options, const Engine* engine, ArticleStore* store,
+    const ServerOptions& options, ModelHolder* models, ArticleStore* store,
     RequestLog* log, ToneServiceOptions service_options) {
   std::unique_ptr<DyadtoneServer> s(new DyadtoneServer());
-  s->service_ = std::make_unique<ToneServiceImpl>(engine, store, log,
+  s->service_ = std::make_unique<ToneServiceImpl>(models, store, log,
                                                   std::move(service_options));
+  s->admin_ = std::make_unique<AdminServiceImpl>(models, log);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &s->port_);
   builder.RegisterService(s->service_.get());
+  builder.RegisterService(s->admin_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   if (options.threads > 0) {

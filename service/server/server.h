@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "service/server/admin_service.h"
+#include "service/server/model_holder.h"
 #include "service/server/tone_service.h"
 
 namespace dyadtone {
@@ -25,9 +27,10 @@ struct ServerOptions {
 
 class DyadtoneServer {
  public:
-  // Starts serving. The engine, store and log must outlive the server.
+  // Starts serving ToneService and AdminService. The models, store and log
+  // must outlive the server.
   static absl::StatusOr<std::unique_ptr<DyadtoneServer>> Start(
-      const ServerOptions& options, const Engine* engine, ArticleStore* store,
+      const ServerOptions& options, ModelHolder* models, ArticleStore* store,
       RequestLog* log, ToneServiceOptions service_options);
 
   ~DyadtoneServer();
@@ -44,6 +47,7 @@ class DyadtoneServer {
   DyadtoneServer() = default;
 
   std::unique_ptr<ToneServiceImpl> service_;
+  std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -76,19 +76,21 @@ v1::IngestResult::Outcome ToProto(PutOutcome o) {
 
 }  // namespace
 
-ToneServiceImpl::ToneServiceImpl(const Engine* engine, ArticleStore* store,
-                                 RequestLog* log, ToneServiceOptions options)
-    : engine_(engine), store_(store), log_(log), options_(std::move(options)) {}
+ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
+                                 ArticleStore* store, RequestLog* log,
+                                 ToneServiceOptions options)
+    : models_(models), store_(store), log_(log), options_(std::move(options)) {}
 
 absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
-    const v1::Article& article, const std::vector<DyadKey>& dyads) const {
+    const Engine& engine, const v1::Article& article,
+    const std::vector<DyadKey>& dyads) const {
   absl::StatusOr<std::optional<absl::CivilDay>> date =
       OptionalDate(article.date(), "article.date");
   if (!date.ok()) return date.status();
   ArticleInput input{article.text()};
   input.date = *date;
   input.dyads_of_interest = dyads;
-  absl::StatusOr<ArticleResult> result = engine_->Score(input);
+  absl::StatusOr<ArticleResult> result = engine.Score(input);
   if (!result.ok()) return Prefixed("article.text: ", result.status());
   return result;
 }
@@ -97,14 +99,16 @@ grpc::Status ToneServiceImpl::ScoreArticle(
     grpc::ServerContext* context, const v1::ScoreArticleRequest* request,
     v1::ScoreArticleResponse* response) {
   ScopedRequestLog log(log_, context, "ScoreArticle");
+  const std::shared_ptr<const Engine> engine = models_->Get();
   std::vector<DyadKey> dyads;
   for (int i = 0; i < request->dyads_size(); ++i) {
     absl::StatusOr<DyadKey> key = DyadFromProto(
-        request->dyads(i), absl::StrCat("dyads[", i, "]"), *engine_);
+        request->dyads(i), absl::StrCat("dyads[", i, "]"), *engine);
     if (!key.ok()) return log.Done(ToGrpcStatus(key.status()));
     dyads.push_back(*key);
   }
-  absl::StatusOr<ArticleResult> result = Score(request->article(), dyads);
+  absl::StatusOr<ArticleResult> result =
+      Score(*engine, request->article(), dyads);
   if (!result.ok()) return log.Done(ToGrpcStatus(result.status()));
   if (context->IsCancelled()) {
     return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
@@ -117,7 +121,8 @@ grpc::Status ToneServiceImpl::ScoreArticle(
 }
 
 absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
-    const v1::Article& article, std::optional<DyadKey>* main_dyad) const {
+    const Engine& engine, const v1::Article& article,
+    std::optional<DyadKey>* main_dyad) const {
   if (article.id().empty()) {
     return absl::InvalidArgumentError("article.id: required for ingestion");
   }
@@ -129,7 +134,7 @@ absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
   if (absl::Status s = ValidateUtf8(article.id()); !s.ok()) {
     return Prefixed("article.id: ", s);
   }
-  absl::StatusOr<ArticleResult> result = Score(article, {});
+  absl::StatusOr<ArticleResult> result = Score(engine, article, {});
   if (!result.ok()) return result.status();
   if (!result->date.day) {
     return absl::InvalidArgumentError(
@@ -153,6 +158,8 @@ grpc::Status ToneServiceImpl::IngestArticles(
     grpc::ServerReader<v1::IngestArticlesRequest>* reader,
     v1::IngestArticlesResponse* response) {
   ScopedRequestLog log(log_, context, "IngestArticles");
+  // One stream is scored with one version of the data.
+  const std::shared_ptr<const Engine> engine = models_->Get();
   std::vector<StoredArticle> batch;
   std::vector<int> batch_rows;  // the batch's rows in response->results
   auto flush = [&]() -> absl::Status {
@@ -188,7 +195,7 @@ grpc::Status ToneServiceImpl::IngestArticles(
     r->set_id(request.article().id());
     std::optional<DyadKey> main_dyad;
     absl::StatusOr<StoredArticle> stored =
-        Prepare(request.article(), &main_dyad);
+        Prepare(*engine, request.article(), &main_dyad);
     if (!stored.ok()) {
       r->set_outcome(v1::IngestResult::OUTCOME_REJECTED);
       r->set_error(std::string(stored.status().message()));
@@ -215,7 +222,8 @@ grpc::Status ToneServiceImpl::IngestArticles(
 
 absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
                                     v1::GetTrendResponse* response) {
-  absl::StatusOr<DyadKey> key = DyadFromProto(request.dyad(), "dyad", *engine_);
+  absl::StatusOr<DyadKey> key =
+      DyadFromProto(request.dyad(), "dyad", *models_->Get());
   if (!key.ok()) return key.status();
   absl::StatusOr<Granularity> g = GranularityFromProto(request.granularity());
   if (!g.ok()) return g.status();
@@ -330,7 +338,8 @@ grpc::Status ToneServiceImpl::GetServerInfo(
     v1::GetServerInfoResponse* response) {
   (void)request;
   ScopedRequestLog log(log_, context, "GetServerInfo");
-  const ModelInfo& info = engine_->info();
+  const std::shared_ptr<const Engine> engine = models_->Get();
+  const ModelInfo& info = engine->info();
   response->set_version(options_.version);
   response->set_lexicon_version(info.lexicon_version);
   response->set_lexicon_fingerprint(info.lexicon_fingerprint);

@@ -9,6 +9,7 @@
 
 #include "dyadtone/v1/tone_service.grpc.pb.h"
 #include "service/engine/engine.h"
+#include "service/server/model_holder.h"
 #include "service/server/request_log.h"
 #include "service/store/article_store.h"
 
@@ -25,9 +26,10 @@ struct ToneServiceOptions {
 
 class ToneServiceImpl final : public v1::ToneService::Service {
  public:
-  // `engine`, `store` and `log` must outlive the service.
-  ToneServiceImpl(const Engine* engine, ArticleStore* store, RequestLog* log,
-                  ToneServiceOptions options);
+  // `models`, `store` and `log` must outlive the service. Every call scores
+  // with the engine `models` holds when it starts.
+  ToneServiceImpl(const ModelHolder* models, ArticleStore* store,
+                  RequestLog* log, ToneServiceOptions options);
 
   grpc::Status ScoreArticle(grpc::ServerContext* context,
                             const v1::ScoreArticleRequest* request,
@@ -52,15 +54,17 @@ class ToneServiceImpl final : public v1::ToneService::Service {
  private:
   // Scores one article for ingestion: the record to store, or why not.
   // Sets *main_dyad to the article's main dyad, if it has one.
-  absl::StatusOr<StoredArticle> Prepare(const v1::Article& article,
+  absl::StatusOr<StoredArticle> Prepare(const Engine& engine,
+                                        const v1::Article& article,
                                         std::optional<DyadKey>* main_dyad) const;
   // Scores `article` with the caller's date, if any.
-  absl::StatusOr<ArticleResult> Score(const v1::Article& article,
+  absl::StatusOr<ArticleResult> Score(const Engine& engine,
+                                      const v1::Article& article,
                                       const std::vector<DyadKey>& dyads) const;
   absl::Status Trend(const v1::GetTrendRequest& request,
                      v1::GetTrendResponse* response);
 
-  const Engine* const engine_;
+  const ModelHolder* const models_;
   ArticleStore* const store_;
   RequestLog* const log_;
   const ToneServiceOptions options_;

@@ -45,8 +45,11 @@ def generate_stubs(out_dir):
             open(os.path.join(health_dir, "health_check", "health.proto"),
                  "w") as dst:
         dst.write(src.read())
-    for proto_path, proto in [
-            (os.path.join(ARGS.repo, "proto"), "dyadtone/v1/tone_service.proto"),
+    ours = os.path.join(ARGS.repo, "proto")
+    protos = [(ours, "dyadtone/v1/" + name) for name in
+              sorted(os.listdir(os.path.join(ours, "dyadtone", "v1")))
+              if name.endswith(".proto")]
+    for proto_path, proto in protos + [
             (health_dir, "health_check/health.proto")]:
         rc = protoc.main(["protoc", "-I" + proto_path, "-I" + include,
                           "--python_out=" + out_dir,

@@ -1,0 +1,38 @@
+// The gRPC handlers of dyadtone.v1.AdminService: operating a running
+// server (hot reload of the data files).
+
+#ifndef DYADTONE_SERVICE_SERVER_ADMIN_SERVICE_H_
+#define DYADTONE_SERVICE_SERVER_ADMIN_SERVICE_H_
+
+#include "absl/status/statusor.h"
+#include "dyadtone/v1/admin_service.grpc.pb.h"
+#include "service/server/model_holder.h"
+#include "service/server/request_log.h"
+
+namespace dyadtone {
+
+// Reloads the data files and logs the outcome: the one path SIGHUP and the
+// ReloadData RPC share. On failure the status is FailedPrecondition and
+// says what still serves.
+absl::StatusOr<ModelHolder::Reloaded> ReloadAndLog(ModelHolder* models,
+                                                   RequestLog* log,
+                                                   absl::string_view trigger);
+
+class AdminServiceImpl final : public v1::AdminService::Service {
+ public:
+  // `models` and `log` must outlive the service.
+  AdminServiceImpl(ModelHolder* models, RequestLog* log)
+      : models_(models), log_(log) {}
+
+  grpc::Status ReloadData(grpc::ServerContext* context,
+                          const v1::ReloadDataRequest* request,
+                          v1::ReloadDataResponse* response) override;
+
+ private:
+  ModelHolder* const models_;
+  RequestLog* const log_;
+};
+
+}  // namespace dyadtone
+
+#endif  // DYADTONE_SERVICE_SERVER_ADMIN_SERVICE_H_
