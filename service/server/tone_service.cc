@@ -212,6 +212,14 @@ grpc::Status ToneServiceImpl::IngestArticles(
       }
     }
   }
+  // Read also ends when the client cancels or the deadline passes: then
+  // the client hears an error, so nothing more is committed.
+  if (context->IsCancelled()) {
+    return log.Done(grpc::Status(
+        grpc::StatusCode::CANCELLED,
+        "the stream was cancelled or its deadline passed; articles not yet "
+        "committed were not stored"));
+  }
   if (absl::Status s = flush(); !s.ok()) return log.Done(ToGrpcStatus(s));
   log.Add("stored", std::to_string(response->stored()));
   log.Add("unchanged", std::to_string(response->unchanged()));
