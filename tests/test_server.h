@@ -41,7 +41,8 @@ class TestServer {
   // Serves the engines of `models` (which a test may reload).
   static absl::StatusOr<std::unique_ptr<TestServer>> Start(
       std::unique_ptr<ModelHolder> models, const std::string& name,
-      ServerOptions options = ServerOptions()) {
+      ServerOptions options = ServerOptions(),
+      ToneServiceOptions service_options = ToneServiceOptions()) {
     std::unique_ptr<TestServer> t(new TestServer());
     t->models_ = std::move(models);
     t->db_path_ = absl::StrCat(::testing::TempDir(), "dyadtone_", name, ".db");
@@ -59,7 +60,7 @@ class TestServer {
     options.listen = "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<DyadtoneServer>> server =
         DyadtoneServer::Start(options, t->models_.get(), t->store_.get(),
-                              t->log_.get(), ToneServiceOptions());
+                              t->log_.get(), std::move(service_options));
     if (!server.ok()) return server.status();
     t->server_ = *std::move(server);
     return t;

@@ -38,6 +38,10 @@ ABSL_FLAG(int, max_article_bytes, 16 << 20,
           "longest article text; a longer one is rejected on its own (below "
           "--max_message_bytes, so that one article cannot fail a stream)");
 ABSL_FLAG(int, threads, 0, "threads serving calls (0: gRPC's default)");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "calls one client connection may have open at once");
+ABSL_FLAG(int, max_ingest_streams, 16,
+          "IngestArticles streams open at once; more get RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long calls in flight may run after SIGTERM");
 
@@ -46,7 +50,7 @@ namespace {
 const std::vector<std::string> kFlags = {
     "listen",    "store",     "lexicon",           "gazetteer",
     "general_lexicon", "max_message_bytes", "max_article_bytes", "threads",
-    "shutdown_grace_seconds"};
+    "max_concurrent_streams", "max_ingest_streams", "shutdown_grace_seconds"};
 
 int Fail(dyadtone::RequestLog& log, absl::string_view what,
          const absl::Status& s) {
@@ -91,8 +95,10 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.threads = absl::GetFlag(FLAGS_threads);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   dyadtone::ToneServiceOptions service_options;
   service_options.version = DYADTONE_VERSION;
+  service_options.max_ingest_streams = absl::GetFlag(FLAGS_max_ingest_streams);
   auto server = dyadtone::DyadtoneServer::Start(
       options, models->get(), store->get(), &log, service_options);
   if (!server.ok()) return Fail(log, "cannot start", server.status());

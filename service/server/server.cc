@@ -24,6 +24,8 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
   builder.RegisterService(s->admin_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
   if (options.threads > 0) {
     grpc::ResourceQuota quota("dyadtoned");
     quota.SetMaxThreads(options.threads + 1);

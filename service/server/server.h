@@ -23,6 +23,9 @@ struct ServerOptions {
   int max_message_bytes = 32 << 20;
   // Threads serving calls (0: gRPC's default).
   int threads = 0;
+  // Calls one client connection may have open at once (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS); more wait in the client.
+  int max_concurrent_streams = 100;
 };
 
 class DyadtoneServer {

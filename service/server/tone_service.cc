@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "service/engine/civil_days.h"
@@ -158,6 +159,15 @@ grpc::Status ToneServiceImpl::IngestArticles(
     grpc::ServerReader<v1::IngestArticlesRequest>* reader,
     v1::IngestArticlesResponse* response) {
   ScopedRequestLog log(log_, context, "IngestArticles");
+  if (ingest_streams_.fetch_add(1) >= options_.max_ingest_streams) {
+    ingest_streams_.fetch_sub(1);
+    return log.Done(grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("too many ingest streams at once (the limit is ",
+                     options_.max_ingest_streams,
+                     "); retry after a moment")));
+  }
+  const absl::Cleanup release = [this] { ingest_streams_.fetch_sub(1); };
   // One stream is scored with one version of the data.
   const std::shared_ptr<const Engine> engine = models_->Get();
   std::vector<StoredArticle> batch;

@@ -4,6 +4,7 @@
 #ifndef DYADTONE_SERVICE_SERVER_TONE_SERVICE_H_
 #define DYADTONE_SERVICE_SERVER_TONE_SERVICE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,9 @@ struct ToneServiceOptions {
   size_t max_id_bytes = 256;
   // Reported by GetServerInfo.
   std::string version = "dev";
+  // IngestArticles streams open at once; one more is RESOURCE_EXHAUSTED.
+  // Each holds a scoring thread and, while it commits, the store's writer.
+  int max_ingest_streams = 16;
 };
 
 class ToneServiceImpl final : public v1::ToneService::Service {
@@ -65,6 +69,7 @@ class ToneServiceImpl final : public v1::ToneService::Service {
                      v1::GetTrendResponse* response);
 
   const ModelHolder* const models_;
+  std::atomic<int> ingest_streams_{0};
   ArticleStore* const store_;
   RequestLog* const log_;
   const ToneServiceOptions options_;

@@ -32,6 +32,7 @@ using ::testing::HasSubstr;
 
 constexpr int kMaxMessageBytes = 4 << 20;
 constexpr size_t kMaxArticleBytes = 3 << 20;
+constexpr int kMaxIngestStreams = 2;
 constexpr char kGoodText[] =
     "date 2023-04-03\n\nPakistan and the United States reaffirmed their "
     "commitment to deepen ties.\n";
@@ -46,10 +47,12 @@ class BadInputTest : public ::testing::Test {
     ASSERT_THAT(models, IsOk());
     ServerOptions options;
     options.max_message_bytes = kMaxMessageBytes;
+    ToneServiceOptions service_options;
+    service_options.max_ingest_streams = kMaxIngestStreams;
     auto server = TestServer::Start(
         *std::move(models),
         ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-        options);
+        options, service_options);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     grpc::ChannelArguments args;
@@ -409,6 +412,47 @@ TEST_F(BadInputTest, AHundredThousandCountryNamesInOneText) {
   EXPECT_GT(response.score().actors_size(), 190);
   EXPECT_GT(response.score().dyads_size(), 0);
   ExpectStillServes(1, "a hundred thousand names");
+}
+
+TEST_F(BadInputTest, IngestStreamsOverTheLimitAreResourceExhausted) {
+  // kMaxIngestStreams streams held open, each with an article sent.
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<v1::IngestArticlesResponse> responses(kMaxIngestStreams);
+  std::vector<std::unique_ptr<grpc::ClientWriter<v1::IngestArticlesRequest>>>
+      open;
+  for (int i = 0; i < kMaxIngestStreams; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    open.push_back(tone_->IngestArticles(contexts.back().get(), &responses[i]));
+    v1::IngestArticlesRequest request;
+    *request.mutable_article() = Article(absl::StrCat("open-", i), kGoodText);
+    ASSERT_TRUE(open.back()->Write(request));
+  }
+  // Until the server's handlers have taken the open streams, an empty
+  // probe stream may still get in (it stores nothing and ends at once), so
+  // probe boundedly until one is refused.
+  grpc::Status refused;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    grpc::ClientContext ctx;
+    v1::IngestArticlesResponse response;
+    auto writer = tone_->IngestArticles(&ctx, &response);
+    writer->WritesDone();
+    refused = writer->Finish();
+    if (refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(refused.error_message(),
+            absl::StrCat("too many ingest streams at once (the limit is ",
+                         kMaxIngestStreams, "); retry after a moment"));
+  // The open streams finish normally, and then a new one is taken.
+  for (int i = 0; i < kMaxIngestStreams; ++i) {
+    open[i]->WritesDone();
+    const grpc::Status s = open[i]->Finish();
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(responses[i].stored(), 1);
+  }
+  EXPECT_EQ(Ingest({Article("after", kGoodText)}).stored(), 1);
+  ExpectStillServes(2 + kMaxIngestStreams, "the stream limit");
 }
 
 }  // namespace
