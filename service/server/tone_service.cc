@@ -279,9 +279,9 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
     days = store_->DailyRollups(*key, **from, **to);
     if (!days.ok()) return days.status();
   }
-  for (const TrendPoint& p : BuildTrend(*days, **from, **to, *g,
-                                        request.smoothing(),
-                                        request.include_empty())) {
+  for (TrendPoint& p : BuildTrend(*std::move(days), **from, **to, *g,
+                                  request.smoothing(),
+                                  request.include_empty())) {
     v1::TrendPoint* out = response->add_points();
     out->set_period_start(FormatIsoDay(p.period_start));
     out->set_article_count(p.articles);
@@ -294,7 +294,9 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
     q->set_material_cooperation(p.quad_counts[1]);
     q->set_verbal_conflict(p.quad_counts[2]);
     q->set_material_conflict(p.quad_counts[3]);
-    for (const std::string& id : p.top_article_ids) out->add_top_article_ids(id);
+    for (std::string& id : p.top_article_ids) {
+      out->add_top_article_ids(std::move(id));
+    }
     out->set_smoothed_tone(p.smoothed_tone);
   }
   return absl::OkStatus();

@@ -85,6 +85,10 @@ void SqliteStatement::BindDouble(int index, double value) {
   KeepBindError(sqlite3_bind_double(stmt_, index, value), index);
 }
 
+void SqliteStatement::BindNull(int index) {
+  KeepBindError(sqlite3_bind_null(stmt_, index), index);
+}
+
 void SqliteStatement::BindText(int index, absl::string_view value) {
   // SQLite copies the bytes (callers may bind temporaries); a non-null
   // pointer keeps "" an empty string rather than NULL.
@@ -115,6 +119,10 @@ absl::Status SqliteStatement::Run() {
     if (!row.ok()) return row.status();
     if (!*row) return absl::OkStatus();
   }
+}
+
+bool SqliteStatement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 int64_t SqliteStatement::ColumnInt(int column) const {

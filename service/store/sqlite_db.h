@@ -46,12 +46,14 @@ class SqliteStatement {
   void BindDouble(int index, double value);
   void BindText(int index, absl::string_view value);
   void BindBlob(int index, absl::string_view value);  // "" is an empty blob
+  void BindNull(int index);
 
   // Advances; true when a row is ready to read.
   absl::StatusOr<bool> Step();
   // Steps until the statement is done, ignoring rows.
   absl::Status Run();
 
+  bool ColumnIsNull(int column) const;
   int64_t ColumnInt(int column) const;
   double ColumnDouble(int column) const;
   // The bytes of a TEXT or BLOB column as stored ("" for NULL).

@@ -61,6 +61,26 @@ CREATE TABLE dyad_day_top (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2. A day's top articles move into its rollup row, so a trend is
+// one range scan and a write updates one row instead of deleting and
+// inserting up to kTopArticles (3) rows. Empty slots are NULL.
+constexpr char kSchemaV2[] = R"sql(
+ALTER TABLE dyad_day_rollups ADD COLUMN top1_id TEXT;
+ALTER TABLE dyad_day_rollups ADD COLUMN top1_tone REAL;
+ALTER TABLE dyad_day_rollups ADD COLUMN top2_id TEXT;
+ALTER TABLE dyad_day_rollups ADD COLUMN top2_tone REAL;
+ALTER TABLE dyad_day_rollups ADD COLUMN top3_id TEXT;
+ALTER TABLE dyad_day_rollups ADD COLUMN top3_tone REAL;
+UPDATE dyad_day_rollups AS r SET
+  (top1_id, top1_tone) = (SELECT article_id, tone FROM dyad_day_top AS t
+    WHERE t.a = r.a AND t.b = r.b AND t.day = r.day AND t.rank = 0),
+  (top2_id, top2_tone) = (SELECT article_id, tone FROM dyad_day_top AS t
+    WHERE t.a = r.a AND t.b = r.b AND t.day = r.day AND t.rank = 1),
+  (top3_id, top3_tone) = (SELECT article_id, tone FROM dyad_day_top AS t
+    WHERE t.a = r.a AND t.b = r.b AND t.day = r.day AND t.rank = 2);
+DROP TABLE dyad_day_top;
+)sql";
+
 // "DyTn": the application_id of dyadtone store files.
 constexpr int32_t kArticleStoreApplicationId = 0x4479546e;
 
@@ -169,6 +189,7 @@ const SqliteSchema& ArticleStoreSchema() {
       new SqliteSchema{kArticleStoreApplicationId,
                        {
                            {1, kSchemaV1},
+                           {2, kSchemaV2},
                        }};
   return *schema;
 }

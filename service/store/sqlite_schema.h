@@ -34,8 +34,8 @@ struct SqliteSchema {
 // failing step leaves the file as it was.
 absl::Status MigrateSqliteSchema(SqliteDb& db, const SqliteSchema& schema);
 
-// The article store's schema (tables articles, article_dyads,
-// dyad_day_rollups, dyad_day_top).
+// The article store's schema (tables articles, article_dyads and
+// dyad_day_rollups, whose rows hold their day's top articles).
 const SqliteSchema& ArticleStoreSchema();
 
 // Days are stored as days since 1970-01-01, which sort and compare as

@@ -15,11 +15,12 @@ namespace {
 
 constexpr char kSelectRollups[] =
     "SELECT day, articles, tone_sum, tone_sum_squares, "
-    "vcoop, mcoop, vconf, mconf FROM dyad_day_rollups "
+    "vcoop, mcoop, vconf, mconf, "
+    "top1_id, top1_tone, top2_id, top2_tone, top3_id, top3_tone "
+    "FROM dyad_day_rollups "
     "WHERE a = ?1 AND b = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day";
-constexpr char kSelectTops[] =
-    "SELECT day, article_id, tone FROM dyad_day_top "
-    "WHERE a = ?1 AND b = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day, rank";
+constexpr int kFirstTopColumn = 8;
+static_assert(kTopArticles == 3, "the rollup rows have three top slots");
 constexpr char kListDyads[] =
     "SELECT a, b, sum(articles) AS n, min(day), max(day), sum(tone_sum) "
     "FROM dyad_day_rollups GROUP BY a, b HAVING n >= ?1 "
@@ -125,16 +126,12 @@ absl::StatusOr<std::vector<DayRollup>> SqliteArticleStore::DailyRollups(
     for (int q = 0; q < kNumQuadClasses; ++q) {
       day.quad_counts[q] = static_cast<int>(st.ColumnInt(4 + q));
     }
+    for (int slot = 0; slot < kTopArticles; ++slot) {
+      const int column = kFirstTopColumn + 2 * slot;
+      if (st.ColumnIsNull(column)) break;
+      day.top.emplace_back(st.ColumnBytes(column), st.ColumnDouble(column + 1));
+    }
     days.push_back(std::move(day));
-  });
-  if (!s.ok()) return s;
-  // Both lists are ordered by day, and every top row has its rollup row.
-  size_t next = 0;
-  s = ForEachRow(*db_, kSelectTops, bind, [&](SqliteStatement& st) {
-    const absl::CivilDay day = DayFromNumber(st.ColumnInt(0));
-    while (next < days.size() && days[next].day < day) ++next;
-    if (next == days.size() || days[next].day != day) return;
-    days[next].top.emplace_back(st.ColumnBytes(1), st.ColumnDouble(2));
   });
   if (!s.ok()) return s;
   s = tx->Commit();

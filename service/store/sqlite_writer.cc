@@ -57,21 +57,20 @@ constexpr char kSubtractFromRollup[] =
 constexpr char kSelectRollupArticles[] =
     "SELECT articles FROM dyad_day_rollups WHERE a = ?1 AND b = ?2 AND day = "
     "?3";
-constexpr char kDeleteRollup[] =  // its top rows go by ON DELETE CASCADE
+constexpr char kDeleteRollup[] =
     "DELETE FROM dyad_day_rollups WHERE a = ?1 AND b = ?2 AND day = ?3";
 constexpr char kSelectTop[] =
-    "SELECT article_id, tone FROM dyad_day_top "
-    "WHERE a = ?1 AND b = ?2 AND day = ?3 ORDER BY rank LIMIT ?4";
-// The same order as TopArticleBefore; bounded by the day's articles.
+    "SELECT top1_id, top1_tone, top2_id, top2_tone, top3_id, top3_tone "
+    "FROM dyad_day_rollups WHERE a = ?1 AND b = ?2 AND day = ?3";
 constexpr char kRecomputeTop[] =
     "SELECT article_id, tone FROM article_dyads "
     "WHERE a = ?1 AND b = ?2 AND day = ?3 "
     "ORDER BY abs(tone) DESC, article_id LIMIT ?4";
-constexpr char kDeleteTop[] =
-    "DELETE FROM dyad_day_top WHERE a = ?1 AND b = ?2 AND day = ?3";
-constexpr char kInsertTop[] =
-    "INSERT INTO dyad_day_top (a, b, day, rank, article_id, tone) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr char kWriteTop[] =
+    "UPDATE dyad_day_rollups SET top1_id = ?4, top1_tone = ?5, "
+    "top2_id = ?6, top2_tone = ?7, top3_id = ?8, top3_tone = ?9 "
+    "WHERE a = ?1 AND b = ?2 AND day = ?3";
+static_assert(kTopArticles == 3, "the rollup rows have three top slots");
 
 void BindDyadDay(SqliteStatement& st, const Figures& f) {
   st.BindText(1, f.a);
@@ -133,10 +132,24 @@ absl::Status WriteArticleRow(SqliteDb& db, const char* sql,
   return st->Run();
 }
 
-// `sql` is kSelectTop or kRecomputeTop: parameters a, b, day and the limit.
-absl::StatusOr<TopList> ReadTopList(SqliteDb& db, const char* sql,
-                                    const Figures& f) {
-  absl::StatusOr<SqliteStatement> st = db.Prepare(sql);
+// The top list kept in the rollup row of `f`'s dyad and day.
+absl::StatusOr<TopList> ReadTopList(SqliteDb& db, const Figures& f) {
+  absl::StatusOr<SqliteStatement> st = db.Prepare(kSelectTop);
+  if (!st.ok()) return st.status();
+  BindDyadDay(*st, f);
+  absl::StatusOr<bool> row = st->Step();
+  if (!row.ok()) return row.status();
+  TopList top;
+  for (int slot = 0; *row && slot < kTopArticles; ++slot) {
+    if (st->ColumnIsNull(2 * slot)) break;
+    top.emplace_back(st->ColumnBytes(2 * slot), st->ColumnDouble(2 * slot + 1));
+  }
+  return top;
+}
+
+// The top list recomputed from the day's articles.
+absl::StatusOr<TopList> RecomputeTopList(SqliteDb& db, const Figures& f) {
+  absl::StatusOr<SqliteStatement> st = db.Prepare(kRecomputeTop);
   if (!st.ok()) return st.status();
   BindDyadDay(*st, f);
   st->BindInt(4, kTopArticles);
@@ -150,24 +163,24 @@ absl::StatusOr<TopList> ReadTopList(SqliteDb& db, const char* sql,
 }
 
 absl::Status WriteTopList(SqliteDb& db, const Figures& f, const TopList& top) {
-  absl::Status s = RunOnDyadDay(db, kDeleteTop, f);
-  for (size_t rank = 0; s.ok() && rank < top.size(); ++rank) {
-    absl::StatusOr<SqliteStatement> st = db.Prepare(kInsertTop);
-    if (!st.ok()) return st.status();
-    BindDyadDay(*st, f);
-    st->BindInt(4, static_cast<int64_t>(rank));
-    st->BindText(5, top[rank].first);
-    st->BindDouble(6, top[rank].second);
-    s = st->Run();
+  absl::StatusOr<SqliteStatement> st = db.Prepare(kWriteTop);
+  if (!st.ok()) return st.status();
+  BindDyadDay(*st, f);
+  for (int slot = 0; slot < kTopArticles; ++slot) {
+    if (slot < static_cast<int>(top.size())) {
+      st->BindText(4 + 2 * slot, top[slot].first);
+      st->BindDouble(5 + 2 * slot, top[slot].second);
+    } else {
+      st->BindNull(4 + 2 * slot);
+      st->BindNull(5 + 2 * slot);
+    }
   }
-  return s;
+  return st->Run();
 }
 
-// The top list is the true top of the day's articles, so merging one new
-// article into it gives the true top of the day with that article.
 absl::Status MergeIntoTop(SqliteDb& db, const Figures& f,
                           const std::string& id) {
-  absl::StatusOr<TopList> top = ReadTopList(db, kSelectTop, f);
+  absl::StatusOr<TopList> top = ReadTopList(db, f);
   if (!top.ok()) return top.status();
   const std::pair<std::string, double> entry(id, f.tone);
   const auto at =
@@ -215,12 +228,12 @@ absl::Status SubtractFigures(SqliteDb& db, const Figures& f,
 
   absl::Status s = ApplyToRollup(db, kSubtractFromRollup, f);
   if (!s.ok()) return s;
-  absl::StatusOr<TopList> top = ReadTopList(db, kSelectTop, f);
+  absl::StatusOr<TopList> top = ReadTopList(db, f);
   if (!top.ok()) return top.status();
   const bool listed = std::any_of(top->begin(), top->end(),
                                   [&](const auto& e) { return e.first == id; });
   if (!listed) return absl::OkStatus();
-  top = ReadTopList(db, kRecomputeTop, f);
+  top = RecomputeTopList(db, f);
   if (!top.ok()) return top.status();
   return WriteTopList(db, f, *top);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -34,33 +35,36 @@ struct Period {
   std::vector<std::pair<std::string, double>> top;
 };
 
-void AddDay(const DayRollup& day, Period& period) {
+void AddDay(DayRollup& day, Period& period) {
   period.articles += day.articles;
   period.tone_sum += day.tone_sum;
   period.tone_sum_squares += day.tone_sum_squares;
   for (int q = 0; q < kNumQuadClasses; ++q) {
     period.quad_counts[q] += day.quad_counts[q];
   }
-  period.top.insert(period.top.end(), day.top.begin(), day.top.end());
+  period.top.insert(period.top.end(), std::make_move_iterator(day.top.begin()),
+                    std::make_move_iterator(day.top.end()));
 }
 
 std::vector<std::string> TopIds(
     std::vector<std::pair<std::string, double>> top) {
   std::sort(top.begin(), top.end(), TopArticleBefore);
   std::vector<std::string> ids;
-  for (const auto& [id, tone] : top) {
+  for (auto& [id, tone] : top) {
     if (ids.size() == static_cast<size_t>(kTopArticles)) break;
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      ids.push_back(std::move(id));
+    }
   }
   return ids;
 }
 
-TrendPoint MakePoint(absl::CivilDay start, const Period& period) {
+TrendPoint MakePoint(absl::CivilDay start, Period& period) {
   TrendPoint point;
   point.period_start = start;
   point.articles = static_cast<int>(period.articles);
   point.quad_counts = period.quad_counts;
-  point.top_article_ids = TopIds(period.top);
+  point.top_article_ids = TopIds(std::move(period.top));
   if (period.articles == 0) return point;
   const double n = static_cast<double>(period.articles);
   point.mean_tone = period.tone_sum / n;
@@ -180,7 +184,7 @@ double StudentT975(int64_t df) {
   return z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v);
 }
 
-std::vector<TrendPoint> BuildTrend(const std::vector<DayRollup>& unsorted,
+std::vector<TrendPoint> BuildTrend(std::vector<DayRollup> days,
                                    absl::CivilDay from, absl::CivilDay to,
                                    Granularity g, int smoothing,
                                    bool include_empty) {
@@ -188,18 +192,15 @@ std::vector<TrendPoint> BuildTrend(const std::vector<DayRollup>& unsorted,
   const auto by_day = [](const DayRollup& x, const DayRollup& y) {
     return x.day < y.day;
   };
-  std::vector<DayRollup> sorted;
-  if (!std::is_sorted(unsorted.begin(), unsorted.end(), by_day)) {
-    sorted = unsorted;
-    std::stable_sort(sorted.begin(), sorted.end(), by_day);
+  if (!std::is_sorted(days.begin(), days.end(), by_day)) {
+    std::stable_sort(days.begin(), days.end(), by_day);
   }
-  const std::vector<DayRollup>& days = sorted.empty() ? unsorted : sorted;
   // With the days in order the periods come out in order: one pass closes
   // a period when the next day starts a later one, and, with include_empty,
   // adds the periods with no day in between.
   std::vector<TrendPoint> points;
   std::vector<double> tone_sums;
-  const auto add = [&](absl::CivilDay start, const Period& period) {
+  const auto add = [&](absl::CivilDay start, Period& period) {
     points.push_back(MakePoint(start, period));
     points.back().smoothed_tone = points.back().mean_tone;
     tone_sums.push_back(period.tone_sum);
@@ -210,12 +211,13 @@ std::vector<TrendPoint> BuildTrend(const std::vector<DayRollup>& unsorted,
     if (!include_empty) return;
     for (; next_empty < limit && next_empty <= to;
          next_empty = NextPeriodStart(next_empty, g)) {
-      add(next_empty, Period());
+      Period empty;
+      add(next_empty, empty);
     }
   };
   std::optional<absl::CivilDay> open;  // start of the period being summed
   Period period;
-  for (const DayRollup& day : days) {
+  for (DayRollup& day : days) {
     if (day.day < from || day.day > to || day.articles <= 0) continue;
     const absl::CivilDay start = PeriodStart(day.day, g);
     if (open && *open != start) {

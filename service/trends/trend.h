@@ -72,7 +72,7 @@ struct TrendPoint {
 // appear only when `include_empty`, then every period touching [from, to]
 // is there. `smoothing` <= 1 means none.
 // REQUIRES: ValidateTrendRange(from, to, g) is OK.
-std::vector<TrendPoint> BuildTrend(const std::vector<DayRollup>& days,
+std::vector<TrendPoint> BuildTrend(std::vector<DayRollup> days,
                                    absl::CivilDay from, absl::CivilDay to,
                                    Granularity g, int smoothing,
                                    bool include_empty);

@@ -71,6 +71,66 @@ TEST(SqliteStoreTest, EmptyFileIsMigrated) {
   EXPECT_EQ(RawDb(path).QueryInt("SELECT count(*) FROM articles"), 1);
 }
 
+// A store written by a build of schema version 1 (top articles in their own
+// table) opens with every figure and top list in place, and takes writes.
+TEST(SqliteStoreTest, VersionOneFileIsMigratedWithItsTopLists) {
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  {
+    absl::StatusOr<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path, 100);
+    ASSERT_THAT(db, IsOk());
+    const SqliteSchema& current = ArticleStoreSchema();
+    ASSERT_THAT(MigrateSqliteSchema(
+                    **db, {current.application_id, {current.steps[0]}}),
+                IsOk());
+  }
+  // What version 1 wrote for four articles on one day: the rollup row and
+  // the top three by |tone|.
+  const int64_t day = DayNumber(kDay);
+  RawDb raw(path);
+  ASSERT_EQ(raw.QueryInt("PRAGMA user_version"), 1);
+  const std::string day_text = std::to_string(day);
+  ASSERT_EQ(raw.Exec(
+                "INSERT INTO articles VALUES ('a', " + day_text + ", 'p', 'l', 'g', x''), "
+                "('b', " + day_text + ", 'p', 'l', 'g', x''), "
+                "('c', " + day_text + ", 'p', 'l', 'g', x''), "
+                "('d', " + day_text + ", 'p', 'l', 'g', x'');"
+                "INSERT INTO article_dyads VALUES "
+                "('a', 0, 'PAK', 'USA', " + day_text + ", 0.1, 1, 1, 0, 0, 0), "
+                "('b', 0, 'PAK', 'USA', " + day_text + ", -0.9, 1, 0, 0, 1, 0), "
+                "('c', 0, 'PAK', 'USA', " + day_text + ", 0.5, 1, 1, 0, 0, 0), "
+                "('d', 0, 'PAK', 'USA', " + day_text + ", 0.3, 1, 1, 0, 0, 0);"
+                "INSERT INTO dyad_day_rollups VALUES ('PAK', 'USA', " + day_text +
+                ", 4, 0.0, 1.16, 3, 0, 1, 0);"
+                "INSERT INTO dyad_day_top VALUES "
+                "('PAK', 'USA', " + day_text + ", 0, 'b', -0.9), "
+                "('PAK', 'USA', " + day_text + ", 1, 'c', 0.5), "
+                "('PAK', 'USA', " + day_text + ", 2, 'd', 0.3);"),
+            "");
+
+  std::unique_ptr<ArticleStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(raw.QueryInt("PRAGMA user_version"),
+            ArticleStoreSchema().steps.back().version);
+  EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = "
+                         "'dyad_day_top'"),
+            0);
+  absl::StatusOr<std::vector<DayRollup>> days =
+      store->DailyRollups(kPakUsa, kDay, kDay);
+  ASSERT_THAT(days, IsOk());
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ((*days)[0].articles, 4);
+  EXPECT_NEAR((*days)[0].tone_sum_squares, 1.16, 1e-12);
+  using Top = std::vector<std::pair<std::string, double>>;
+  EXPECT_EQ((*days)[0].top, (Top{{"b", -0.9}, {"c", 0.5}, {"d", 0.3}}));
+
+  // Replacing the top article recomputes the list from the articles.
+  ASSERT_THAT(store->PutBatch({Article("b", "p2", 0.05)}), IsOk());
+  days = store->DailyRollups(kPakUsa, kDay, kDay);
+  ASSERT_THAT(days, IsOk());
+  EXPECT_EQ((*days)[0].top, (Top{{"c", 0.5}, {"d", 0.3}, {"a", 0.1}}));
+}
+
 TEST(SqliteStoreTest, NewerSchemaVersionIsRefusedAndLeftAlone) {
   TempDir dir;
   const std::string path = dir.File("future.db");
