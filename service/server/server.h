@@ -1,5 +1,6 @@
 // Builds and runs the gRPC server: ToneService, the standard health
-// service, server reflection, message size and thread limits.
+// service, server reflection, message size and thread limits, TLS and
+// bearer tokens.
 
 #ifndef DYADTONE_SERVICE_SERVER_SERVER_H_
 #define DYADTONE_SERVICE_SERVER_SERVER_H_
@@ -10,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "service/server/security.h"
 #include "service/server/tone_service.h"
 
 namespace dyadtone {
@@ -21,11 +23,14 @@ struct ServerOptions {
   int max_message_bytes = 32 << 20;
   // Threads serving calls (0: gRPC's default).
   int threads = 0;
+  // TLS, mutual TLS and bearer tokens; by default plaintext and open.
+  SecurityOptions security;
 };
 
 class DyadtoneServer {
  public:
   // Starts serving. The engine, store and log must outlive the server.
+  // A bad security setting or file is an error naming it (security.h).
   static absl::StatusOr<std::unique_ptr<DyadtoneServer>> Start(
       const ServerOptions& options, const Engine* engine, ArticleStore* store,
       RequestLog* log, ToneServiceOptions service_options);

@@ -79,6 +79,17 @@ ToneServiceImpl::ToneServiceImpl(const Engine* engine, ArticleStore* store,
                                  RequestLog* log, ToneServiceOptions options)
     : engine_(engine), store_(store), log_(log), options_(std::move(options)) {}
 
+grpc::Status ToneServiceImpl::Authorize(grpc::ServerContext* context,
+                                        Access access,
+                                        ScopedRequestLog* log) const {
+  if (options_.authorizer == nullptr) return grpc::Status::OK;
+  int token_line = 0;
+  const absl::Status s =
+      options_.authorizer->Check(*context, access, &token_line);
+  if (token_line > 0) log->Add("token_line", std::to_string(token_line));
+  return ToGrpcStatus(s);
+}
+
 absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
     const v1::Article& article, const std::vector<DyadKey>& dyads) const {
   absl::StatusOr<std::optional<absl::CivilDay>> date =
@@ -96,6 +107,10 @@ grpc::Status ToneServiceImpl::ScoreArticle(
     grpc::ServerContext* context, const v1::ScoreArticleRequest* request,
     v1::ScoreArticleResponse* response) {
   ScopedRequestLog log(log_, context, "ScoreArticle");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   std::vector<DyadKey> dyads;
   for (int i = 0; i < request->dyads_size(); ++i) {
     absl::StatusOr<DyadKey> key = DyadFromProto(
@@ -152,6 +167,10 @@ grpc::Status ToneServiceImpl::IngestArticles(
     grpc::ServerReader<v1::IngestArticlesRequest>* reader,
     v1::IngestArticlesResponse* response) {
   ScopedRequestLog log(log_, context, "IngestArticles");
+  if (grpc::Status denied = Authorize(context, Access::kWrite, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   std::vector<StoredArticle> batch;
   std::vector<int> batch_rows;  // the batch's rows in response->results
   auto flush = [&]() -> absl::Status {
@@ -277,6 +296,10 @@ grpc::Status ToneServiceImpl::GetTrend(grpc::ServerContext* context,
                                        const v1::GetTrendRequest* request,
                                        v1::GetTrendResponse* response) {
   ScopedRequestLog log(log_, context, "GetTrend");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   const absl::Status s = Trend(*request, response);
   log.Add("points", std::to_string(response->points_size()));
   return log.Done(ToGrpcStatus(s));
@@ -286,6 +309,10 @@ grpc::Status ToneServiceImpl::ListDyads(grpc::ServerContext* context,
                                         const v1::ListDyadsRequest* request,
                                         v1::ListDyadsResponse* response) {
   ScopedRequestLog log(log_, context, "ListDyads");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   if (request->min_articles() < 0) {
     return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                  "min_articles: must not be negative"));
@@ -308,6 +335,10 @@ grpc::Status ToneServiceImpl::GetArticle(grpc::ServerContext* context,
                                          const v1::GetArticleRequest* request,
                                          v1::GetArticleResponse* response) {
   ScopedRequestLog log(log_, context, "GetArticle");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   if (request->id().empty()) {
     return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                  "id: required"));
@@ -329,6 +360,10 @@ grpc::Status ToneServiceImpl::GetServerInfo(
     v1::GetServerInfoResponse* response) {
   (void)request;
   ScopedRequestLog log(log_, context, "GetServerInfo");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   const ModelInfo& info = engine_->info();
   response->set_version(options_.version);
   response->set_lexicon_version(info.lexicon_version);

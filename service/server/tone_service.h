@@ -9,6 +9,7 @@
 
 #include "dyadtone/v1/tone_service.grpc.pb.h"
 #include "service/engine/engine.h"
+#include "service/server/auth.h"
 #include "service/server/request_log.h"
 #include "service/store/article_store.h"
 
@@ -21,8 +22,13 @@ struct ToneServiceOptions {
   size_t max_id_bytes = 256;
   // Reported by GetServerInfo.
   std::string version = "dev";
+  // Checks the bearer token of each call (auth.h); null: every call is open.
+  std::shared_ptr<const TokenAuthorizer> authorizer;
 };
 
+// Each handler first declares the access it needs (Authorize): IngestArticles
+// writes; ScoreArticle stores nothing and is a read like the other calls. A
+// new call that writes or administers declares Access::kWrite.
 class ToneServiceImpl final : public v1::ToneService::Service {
  public:
   // `engine`, `store` and `log` must outlive the service.
@@ -50,6 +56,10 @@ class ToneServiceImpl final : public v1::ToneService::Service {
                              v1::GetServerInfoResponse* response) override;
 
  private:
+  // OK when the call may go ahead; UNAUTHENTICATED (and the reason in the
+  // log, never the token) otherwise. Logs which token line matched.
+  grpc::Status Authorize(grpc::ServerContext* context, Access access,
+                         ScopedRequestLog* log) const;
   // Scores one article for ingestion: the record to store, or why not.
   // Sets *main_dyad to the article's main dyad, if it has one.
   absl::StatusOr<StoredArticle> Prepare(const v1::Article& article,
