@@ -65,7 +65,7 @@ absl::StatusOr<ReadAccess> ParseReadAccess(absl::string_view text) {
   if (text == "open") return ReadAccess::kOpen;
   if (text == "token") return ReadAccess::kToken;
   return absl::InvalidArgumentError(
-      absl::StrCat("auth reads: \"", text, "\" is neither open nor token"));
+      absl::StrCat("\"", text, "\" is neither \"open\" nor \"token\""));
 }
 
 absl::StatusOr<std::unique_ptr<const TokenAuthorizer>>

@@ -103,6 +103,10 @@ int main(int argc, char** argv) {
       dyadtone::ParseReadAccess(absl::GetFlag(FLAGS_auth_reads));
   if (!reads.ok()) return Fail(log, "bad --auth-reads", reads.status());
   options.security.auth_reads = *reads;
+  if (absl::Status s = dyadtone::CheckSecurityOptions(options.security);
+      !s.ok()) {
+    return Fail(log, "cannot start", s);
+  }
 
   dyadtone::EngineOptions engine_options;
   engine_options.lexicon_path = absl::GetFlag(FLAGS_lexicon);

@@ -190,6 +190,13 @@ absl::StatusOr<std::shared_ptr<const TokenAuthorizer>> MakeAuthorizer(
   return std::shared_ptr<const TokenAuthorizer>(*std::move(authorizer));
 }
 
+absl::Status CheckSecurityOptions(const SecurityOptions& options) {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(options);
+  if (!credentials.ok()) return credentials.status();
+  return MakeAuthorizer(options).status();
+}
+
 std::string TransportName(const SecurityOptions& options) {
   if (!options.tls()) return "plaintext";
   return options.tls_client_ca_file.empty() ? "tls" : "mutual tls";

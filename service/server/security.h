@@ -43,6 +43,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 absl::StatusOr<std::shared_ptr<const TokenAuthorizer>> MakeAuthorizer(
     const SecurityOptions& options);
 
+// Loads and checks everything the two functions above would, so that a
+// server can refuse a bad setting before it opens its store.
+absl::Status CheckSecurityOptions(const SecurityOptions& options);
+
 // For the startup log: "plaintext", "tls" or "mutual tls".
 std::string TransportName(const SecurityOptions& options);
 

@@ -175,7 +175,7 @@ TEST(ReadAccessTest, Parses) {
   EXPECT_EQ(*ParseReadAccess("token"), ReadAccess::kToken);
   EXPECT_THAT(ParseReadAccess("closed"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("neither open nor token")));
+                       "\"closed\" is neither \"open\" nor \"token\""));
 }
 
 }  // namespace
