@@ -22,8 +22,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat(what, ": cannot open ", path, ": ",
-                                            std::strerror(errno)));
+    return absl::NotFoundError(
+        absl::StrCat(what, ": cannot open ", path, ": ", std::strerror(errno)));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -103,9 +103,8 @@ absl::Status CheckBearerToken(absl::string_view token,
   for (size_t i = 0; i < token.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(token[i]);
     if (c < 0x21 || c > 0x7e) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": character ", i + 1,
-                       " of the token is not visible ASCII"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ": character ", i + 1, " of the token is not visible ASCII"));
     }
   }
   return absl::OkStatus();

@@ -76,9 +76,8 @@ ToneClient::ToneClient(std::shared_ptr<grpc::Channel> channel,
     : channel_(std::move(channel)),
       stub_(v1::ToneService::NewStub(channel_)),
       timeout_(timeout),
-      authorization_(bearer_token.empty()
-                         ? ""
-                         : absl::StrCat("Bearer ", bearer_token)) {}
+      authorization_(
+          bearer_token.empty() ? "" : absl::StrCat("Bearer ", bearer_token)) {}
 
 void ToneClient::Prepare(grpc::ClientContext* context) const {
   if (timeout_ != absl::InfiniteDuration()) {

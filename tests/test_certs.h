@@ -57,18 +57,17 @@ class TestCerts {
     TestCerts certs;
     certs.dir_ = DYADTONE_TEST_CERTS_DIR;
     if (std::filesystem::exists(certs.Path("wrong-client.pem"))) return certs;
-    certs.dir_ = absl::StrCat(::testing::TempDir(), "dyadtone_certs_",
-                              ::getpid());
+    certs.dir_ =
+        absl::StrCat(::testing::TempDir(), "dyadtone_certs_", ::getpid());
     std::filesystem::remove_all(certs.dir_);
     const std::string log = certs.dir_ + ".log";
-    const std::string command = absl::StrCat(
-        "sh '", DYADTONE_MAKE_CERTS, "' '", certs.dir_, "' >'", log, "' 2>&1");
+    const std::string command = absl::StrCat("sh '", DYADTONE_MAKE_CERTS, "' '",
+                                             certs.dir_, "' >'", log, "' 2>&1");
     if (std::system(command.c_str()) != 0) {
       std::string output;
       (void)ReadFileToString(log, &output);
-      return absl::InternalError(
-          absl::StrCat("make_test_certs.sh failed (is openssl installed?): ",
-                       output));
+      return absl::InternalError(absl::StrCat(
+          "make_test_certs.sh failed (is openssl installed?): ", output));
     }
     std::filesystem::remove(log);
     return certs;

@@ -63,9 +63,8 @@ exit codes: 0 ok, 1 failure (rejected articles, NOT_SERVING, unreadable file),
 )";
 
 const std::vector<FlagSpec> kGlobalFlags = {
-    {"target"},   {"timeout"}, {"format"},          {"tls", false},
-    {"tls-ca"},   {"tls-cert"}, {"tls-key"},        {"tls-server-name"},
-    {"token-file"}};
+    {"target"},   {"timeout"}, {"format"},          {"tls", false}, {"tls-ca"},
+    {"tls-cert"}, {"tls-key"}, {"tls-server-name"}, {"token-file"}};
 
 const std::vector<CommandSpec> kCommands = {
     {"score", {{"evidence", false}}},
@@ -183,10 +182,10 @@ int Main(const std::vector<std::string>& argv) {
                                                              : kDefaultTarget);
   if (target.empty()) return UsageError(context, "--target is empty");
   int exit_code = kExitOk;
-  std::unique_ptr<ToneClient> client = Connect(
-      context, *args, target,
-      seconds == 0 ? absl::InfiniteDuration() : absl::Seconds(seconds),
-      &exit_code);
+  std::unique_ptr<ToneClient> client =
+      Connect(context, *args, target,
+              seconds == 0 ? absl::InfiniteDuration() : absl::Seconds(seconds),
+              &exit_code);
   if (client == nullptr) return exit_code;
   context.client = client.get();
   return Dispatch(context, *args);

@@ -32,17 +32,16 @@ std::array<unsigned char, 32> Sha256(absl::string_view text) {
 // quote the token: the error goes to the log.
 absl::Status CheckToken(absl::string_view token, absl::string_view where) {
   if (token.size() < kMinTokenBytes || token.size() > kMaxTokenBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": a token has ", kMinTokenBytes, " to ", kMaxTokenBytes,
-        " characters, this one ", token.size(),
-        " (make one with: openssl rand -hex 32)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": a token has ", kMinTokenBytes, " to ",
+                     kMaxTokenBytes, " characters, this one ", token.size(),
+                     " (make one with: openssl rand -hex 32)"));
   }
   for (size_t i = 0; i < token.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(token[i]);
     if (c < 0x21 || c > 0x7e) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": character ", i + 1,
-                       " of the token is not visible ASCII"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": character ", i + 1, " of the token is not visible ASCII"));
     }
   }
   return absl::OkStatus();
@@ -72,8 +71,7 @@ absl::StatusOr<std::unique_ptr<const TokenAuthorizer>>
 TokenAuthorizer::FromFile(const std::string& path, ReadAccess reads) {
   std::string text;
   if (absl::Status s = ReadFileToString(path, &text); !s.ok()) {
-    return absl::Status(s.code(),
-                        absl::StrCat("token file: ", s.message()));
+    return absl::Status(s.code(), absl::StrCat("token file: ", s.message()));
   }
   return FromText(text, path, reads);
 }
@@ -93,16 +91,16 @@ TokenAuthorizer::FromText(absl::string_view text, absl::string_view name,
     const absl::string_view rest =
         absl::StripLeadingAsciiWhitespace(line.substr(end));
     if (!rest.empty() && rest[0] != '#') {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ": one token a line, without spaces; a comment after it "
-                 "starts with #"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where,
+                       ": one token a line, without spaces; a comment after it "
+                       "starts with #"));
     }
     if (absl::Status s = CheckToken(token, where); !s.ok()) return s;
     Token t{Sha256(token), line_number};
     // A repeated token keeps its first line, so that Match() finds one.
-    if (std::none_of(tokens.begin(), tokens.end(), [&](const Token& u) {
-          return u.digest == t.digest;
-        })) {
+    if (std::none_of(tokens.begin(), tokens.end(),
+                     [&](const Token& u) { return u.digest == t.digest; })) {
       tokens.push_back(t);
     }
   }

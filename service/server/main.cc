@@ -57,8 +57,7 @@ const std::vector<std::string> kFlags = {
     "listen",    "store",     "lexicon",           "gazetteer",
     "general_lexicon", "max_message_bytes", "max_article_bytes", "threads",
     "shutdown_grace_seconds",
-    "tls_cert",  "tls_key",   "tls_client_ca",     "auth_token_file",
-    "auth_reads"};
+    "tls_cert", "tls_key", "tls_client_ca", "auth_token_file", "auth_reads"};
 
 int Fail(dyadtone::RequestLog& log, absl::string_view what,
          const absl::Status& s) {
@@ -141,8 +140,9 @@ int main(int argc, char** argv) {
 
   if (!options.security.auth_token_file.empty() && !options.security.tls()) {
     log.Write("warn", "bearer tokens travel in plaintext",
-              {{"fix", "set --tls-cert and --tls-key, or terminate TLS in "
-                       "front of the server"}});
+              {{"fix",
+                "set --tls-cert and --tls-key, or terminate TLS in "
+                "front of the server"}});
   }
 
   int sig = 0;

@@ -60,8 +60,8 @@ absl::StatusOr<std::vector<Certificate>> ParseCertificates(
   ERR_clear_error();
   Bio bio = MemoryBio(pem);
   std::vector<Certificate> certs;
-  while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase,
-                                     nullptr)) {
+  while (X509* x =
+             PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr)) {
     certs.emplace_back(x);
   }
   // Running out of PEM blocks ends the loop with "no start line"; any other
@@ -90,12 +90,12 @@ absl::StatusOr<PrivateKey> ParsePrivateKey(const std::string& pem,
   if (absl::StrContains(pem, "ENCRYPTED")) {
     ERR_clear_error();
     return absl::InvalidArgumentError(absl::StrCat(
-        where, ": the private key is encrypted; gRPC needs it unencrypted "
-               "(openssl pkey -in KEY -out PLAIN)"));
+        where,
+        ": the private key is encrypted; gRPC needs it unencrypted "
+        "(openssl pkey -in KEY -out PLAIN)"));
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      where, ": no readable PEM private key in it (", TakeOpenSslError(),
-      ")"));
+      where, ": no readable PEM private key in it (", TakeOpenSslError(), ")"));
 }
 
 // Rejects an expired leaf certificate: no client would accept it.

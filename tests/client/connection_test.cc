@@ -125,9 +125,9 @@ TEST_F(ConnectionTest, WithoutTheTokenWritesAreRefused) {
   EXPECT_THAT(IngestOne(*Client(WithCa(), "")),
               StatusIs(absl::StatusCode::kUnauthenticated,
                        "missing authorization: Bearer metadata"));
-  EXPECT_THAT(IngestOne(*Client(WithCa(), "not-the-token-at-all")),
-              StatusIs(absl::StatusCode::kUnauthenticated,
-                       "invalid bearer token"));
+  EXPECT_THAT(
+      IngestOne(*Client(WithCa(), "not-the-token-at-all")),
+      StatusIs(absl::StatusCode::kUnauthenticated, "invalid bearer token"));
   // Plaintext to a TLS server fails to connect.
   ConnectionOptions plaintext;
   EXPECT_THAT(Trend(*Client(plaintext, kToken)),
@@ -164,13 +164,17 @@ TEST_F(ConnectionTest, BadTlsOptionsAreErrorsNamingTheFile) {
   };
   const std::string dir = certs_->Path("");
   const std::vector<Case> cases = {
-      {"cert without key", {false, "", dir + "client.pem", "", "", 0},
+      {"cert without key",
+       {false, "", dir + "client.pem", "", "", 0},
        "a client certificate needs its key"},
-      {"key without cert", {false, "", "", dir + "client.key", "", 0},
+      {"key without cert",
+       {false, "", "", dir + "client.key", "", 0},
        "a client certificate needs its key"},
-      {"missing CA", {false, dir + "nope.pem", "", "", "", 0},
+      {"missing CA",
+       {false, dir + "nope.pem", "", "", "", 0},
        "TLS CA: cannot open " + dir + "nope.pem"},
-      {"key as CA", {false, dir + "ca.key", "", "", "", 0},
+      {"key as CA",
+       {false, dir + "ca.key", "", "", "", 0},
        "TLS CA " + dir + "ca.key: no PEM block ending in \"CERTIFICATE-----\""},
       {"cert as key",
        {false, "", dir + "client.pem", dir + "client.pem", "", 0},
@@ -201,22 +205,22 @@ TEST(ClientTokenFileTest, TheFirstTokenOfTheServersFormat) {
                             HasSubstr("character 7 of the token")));
   EXPECT_THAT(std::string(bad.status().message()), Not(HasSubstr("secret")));
   std::filesystem::remove(path);
-  EXPECT_THAT(ReadTokenFile(path),
-              StatusIs(absl::StatusCode::kNotFound,
-                       AllOf(HasSubstr("token file: cannot open"),
-                             HasSubstr(path))));
+  EXPECT_THAT(
+      ReadTokenFile(path),
+      StatusIs(absl::StatusCode::kNotFound,
+               AllOf(HasSubstr("token file: cannot open"), HasSubstr(path))));
 }
 
 TEST(LocalTargetTest, LoopbackAndUnixSocketsAreLocal) {
-  for (const char* t : {"127.0.0.1:50051", "localhost:1", "LOCALHOST:1",
-                        "[::1]:50051", "dns:///localhost:50051",
-                        "ipv4:127.0.0.2:9", "unix:/run/dyadtone.sock",
-                        "localhost"}) {
+  for (const char* t :
+       {"127.0.0.1:50051", "localhost:1", "LOCALHOST:1", "[::1]:50051",
+        "dns:///localhost:50051", "ipv4:127.0.0.2:9", "unix:/run/dyadtone.sock",
+        "localhost"}) {
     EXPECT_TRUE(IsLocalTarget(t)) << t;
   }
-  for (const char* t : {"10.0.0.1:50051", "db.example.org:443",
-                        "dns:///db.example.org:50051", "[2001:db8::1]:50051",
-                        "localhost.example.org:1"}) {
+  for (const char* t :
+       {"10.0.0.1:50051", "db.example.org:443", "dns:///db.example.org:50051",
+        "[2001:db8::1]:50051", "localhost.example.org:1"}) {
     EXPECT_FALSE(IsLocalTarget(t)) << t;
   }
 }

@@ -23,8 +23,9 @@ constexpr char kToken1[] = "0123456789abcdef-first-token";
 constexpr char kToken2[] = "fedcba9876543210+second/token==";
 
 std::unique_ptr<const TokenAuthorizer> Authorizer(ReadAccess reads) {
-  const std::string text = absl::StrCat(
-      "# dyadtone tokens\n\n", kToken1, "\n  ", kToken2, "   # ci, rotated\r\n");
+  const std::string text =
+      absl::StrCat("# dyadtone tokens\n\n", kToken1, "\n  ", kToken2,
+                   "   # ci, rotated\r\n");
   absl::StatusOr<std::unique_ptr<const TokenAuthorizer>> a =
       TokenAuthorizer::FromText(text, "tokens.txt", reads);
   EXPECT_THAT(a, IsOk());
@@ -85,8 +86,8 @@ TEST(TokenFileTest, BadFilesAreErrorsThatNameTheLineButNotTheToken) {
   };
   for (const Case& c : cases) {
     auto a = TokenAuthorizer::FromText(c.text, "tokens.txt", ReadAccess::kOpen);
-    EXPECT_THAT(a, StatusIs(absl::StatusCode::kInvalidArgument,
-                            HasSubstr(c.message)))
+    EXPECT_THAT(
+        a, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
         << c.text;
     if (!c.secret.empty()) {
       EXPECT_THAT(std::string(a.status().message()), Not(HasSubstr(c.secret)));
@@ -137,8 +138,8 @@ TEST(AuthorizationTest, WritesNeedAValidBearerToken) {
       EXPECT_THAT(s, IsOk()) << label;
       EXPECT_GT(line, 0) << label;
     } else {
-      EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnauthenticated,
-                              HasSubstr(c.message)))
+      EXPECT_THAT(
+          s, StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr(c.message)))
           << label;
       EXPECT_EQ(line, 0) << label;
       for (const std::string& secret : {std::string(kToken1), wrong, prefix}) {
@@ -160,10 +161,9 @@ TEST(AuthorizationTest, ReadsAreOpenUnlessClosed) {
   EXPECT_THAT(Check(*closed, {}, Access::kRead, &line),
               StatusIs(absl::StatusCode::kUnauthenticated,
                        HasSubstr("missing authorization: Bearer metadata")));
-  EXPECT_THAT(Check(*closed, {"Bearer not-the-right-token"}, Access::kRead,
-                    &line),
-              StatusIs(absl::StatusCode::kUnauthenticated,
-                       "invalid bearer token"));
+  EXPECT_THAT(
+      Check(*closed, {"Bearer not-the-right-token"}, Access::kRead, &line),
+      StatusIs(absl::StatusCode::kUnauthenticated, "invalid bearer token"));
   const std::string bearer = absl::StrCat("Bearer ", kToken2);
   EXPECT_THAT(Check(*closed, {bearer}, Access::kRead, &line), IsOk());
   EXPECT_EQ(line, 4);

@@ -53,9 +53,9 @@ class SecurityTest : public ::testing::Test {
     absl::StatusOr<const TestCerts*> certs = TestCerts::Get();
     ASSERT_THAT(certs, IsOk());
     certs_ = *certs;
-    token_file_ = WriteFile(
-        "tokens.txt", absl::StrCat("# test tokens\n", kToken, "\n",
-                                   kSecondToken, "  # the new one\n"));
+    token_file_ = WriteFile("tokens.txt",
+                            absl::StrCat("# test tokens\n", kToken, "\n",
+                                         kSecondToken, "  # the new one\n"));
   }
 
   void TearDown() override {
@@ -274,8 +274,7 @@ TEST_F(SecurityTest, ClosedReadsNeedTheTokenButHealthStaysOpen) {
   EXPECT_THAT(Trend(channel),
               HasCodeAndMessage(grpc::StatusCode::UNAUTHENTICATED,
                                 "missing authorization: Bearer metadata"));
-  EXPECT_THAT(Score(channel),
-              HasCode(grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_THAT(Score(channel), HasCode(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_THAT(Trend(channel, kWrongToken),
               HasCodeAndMessage(grpc::StatusCode::UNAUTHENTICATED,
                                 "invalid bearer token"));
@@ -331,8 +330,8 @@ std::vector<std::string> ToneServiceMethods() {
   for (int i = 0; i < service->method_count(); ++i) {
     EXPECT_FALSE(service->method(i)->server_streaming())
         << "a unary generic call cannot test " << service->method(i)->name();
-    methods.push_back(
-        absl::StrCat("/", service->full_name(), "/", service->method(i)->name()));
+    methods.push_back(absl::StrCat("/", service->full_name(), "/",
+                                   service->method(i)->name()));
   }
   EXPECT_GE(methods.size(), 6u);
   return methods;
@@ -349,8 +348,8 @@ TEST_F(SecurityTest, EveryMethodDeclaresItsAccess) {
       refused.push_back(method);
     }
   }
-  EXPECT_THAT(refused,
-              ::testing::ElementsAre("/dyadtone.v1.ToneService/IngestArticles"));
+  EXPECT_THAT(refused, ::testing::ElementsAre(
+                           "/dyadtone.v1.ToneService/IngestArticles"));
 
   // Reads closed: every ToneService method refuses it.
   server_.reset();
@@ -366,8 +365,10 @@ TEST_F(SecurityTest, EveryMethodDeclaresItsAccess) {
 TEST_F(SecurityTest, TheLogHasTheOutcomeButNeverTheToken) {
   StartServer(Tokens(ReadAccess::kToken));
   const auto channel = Plaintext();
-  EXPECT_THAT(Ingest(channel, kWrongToken), HasCode(grpc::StatusCode::UNAUTHENTICATED));
-  EXPECT_THAT(Trend(channel, kWrongToken), HasCode(grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_THAT(Ingest(channel, kWrongToken),
+              HasCode(grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_THAT(Trend(channel, kWrongToken),
+              HasCode(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_THAT(Ingest(channel, kToken), kOk);
   EXPECT_THAT(Trend(channel, kSecondToken), kOk);
   const std::string log = server_->LogText();
@@ -396,40 +397,47 @@ TEST_F(SecurityTest, BadSettingsAndFilesAreStartupErrorsNamingThem) {
   };
   const std::string dir = certs_->Path("");
   std::vector<Case> cases = {
-      {"cert without key", {dir + "server.pem", "", "", "", ReadAccess::kOpen},
+      {"cert without key",
+       {dir + "server.pem", "", "", "", ReadAccess::kOpen},
        "server.pem without its key"},
-      {"key without cert", {"", dir + "server.key", "", "", ReadAccess::kOpen},
+      {"key without cert",
+       {"", dir + "server.key", "", "", ReadAccess::kOpen},
        "server.key without a certificate"},
-      {"client CA without TLS", {"", "", dir + "ca.pem", "", ReadAccess::kOpen},
+      {"client CA without TLS",
+       {"", "", dir + "ca.pem", "", ReadAccess::kOpen},
        "--tls-client-ca needs TLS"},
-      {"closed reads without tokens", {"", "", "", "", ReadAccess::kToken},
+      {"closed reads without tokens",
+       {"", "", "", "", ReadAccess::kToken},
        "--auth-reads=token needs --auth-token-file"},
-      {"missing cert", {dir + "nope.pem", dir + "server.key", "", "",
-                        ReadAccess::kOpen},
+      {"missing cert",
+       {dir + "nope.pem", dir + "server.key", "", "", ReadAccess::kOpen},
        "TLS certificate: cannot open " + dir + "nope.pem"},
-      {"missing key", {dir + "server.pem", dir + "nope.key", "", "",
-                       ReadAccess::kOpen},
+      {"missing key",
+       {dir + "server.pem", dir + "nope.key", "", "", ReadAccess::kOpen},
        "TLS key: cannot open " + dir + "nope.key"},
-      {"garbage cert", {garbage, dir + "server.key", "", "", ReadAccess::kOpen},
+      {"garbage cert",
+       {garbage, dir + "server.key", "", "", ReadAccess::kOpen},
        garbage + ": no PEM certificate"},
-      {"damaged cert", {damaged_pem, dir + "server.key", "", "",
-                        ReadAccess::kOpen},
+      {"damaged cert",
+       {damaged_pem, dir + "server.key", "", "", ReadAccess::kOpen},
        damaged_pem + ": a damaged PEM certificate"},
-      {"cert as key", {dir + "server.pem", dir + "server.pem", "", "",
-                       ReadAccess::kOpen},
+      {"cert as key",
+       {dir + "server.pem", dir + "server.pem", "", "", ReadAccess::kOpen},
        "TLS key " + dir + "server.pem: no readable PEM private key"},
-      {"another key", {dir + "server.pem", dir + "client.key", "", "",
-                       ReadAccess::kOpen},
+      {"another key",
+       {dir + "server.pem", dir + "client.key", "", "", ReadAccess::kOpen},
        "client.key is not the key of the TLS certificate"},
-      {"expired cert", {dir + "expired.pem", dir + "server.key", "", "",
-                        ReadAccess::kOpen},
+      {"expired cert",
+       {dir + "expired.pem", dir + "server.key", "", "", ReadAccess::kOpen},
        "expired.pem: the certificate expired on"},
-      {"garbage client CA", {dir + "server.pem", dir + "server.key", garbage,
-                             "", ReadAccess::kOpen},
+      {"garbage client CA",
+       {dir + "server.pem", dir + "server.key", garbage, "", ReadAccess::kOpen},
        "TLS client CA " + garbage + ": no PEM certificate"},
-      {"missing token file", {"", "", "", dir + "nope.txt", ReadAccess::kOpen},
+      {"missing token file",
+       {"", "", "", dir + "nope.txt", ReadAccess::kOpen},
        "token file: cannot open " + dir + "nope.txt"},
-      {"empty token file", {"", "", "", empty_tokens, ReadAccess::kOpen},
+      {"empty token file",
+       {"", "", "", empty_tokens, ReadAccess::kOpen},
        empty_tokens + ": no token"},
   };
   for (const Case& c : cases) {
