@@ -2,7 +2,7 @@
 // made by tests/make_test_certs.sh with the openssl command: once per CTest
 // run into DYADTONE_TEST_CERTS_DIR (the make_test_certs fixture), or, when
 // that directory has none (a test binary run by hand), once per process into
-// a temporary directory. REQUIRES: the test target defines
+// a temporary directory (left there). REQUIRES: the test target defines
 // DYADTONE_MAKE_CERTS (the script) and DYADTONE_TEST_CERTS_DIR.
 
 #ifndef DYADTONE_TESTS_TEST_CERTS_H_
