@@ -72,14 +72,19 @@ absl::string_view ServingStatusName(ServingStatus status) {
 }
 
 ToneClient::ToneClient(std::shared_ptr<grpc::Channel> channel,
-                       absl::Duration timeout)
+                       absl::Duration timeout, std::string bearer_token)
     : channel_(std::move(channel)),
       stub_(v1::ToneService::NewStub(channel_)),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      authorization_(
+          bearer_token.empty() ? "" : absl::StrCat("Bearer ", bearer_token)) {}
 
 void ToneClient::Prepare(grpc::ClientContext* context) const {
   if (timeout_ != absl::InfiniteDuration()) {
     context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  }
+  if (!authorization_.empty()) {
+    context->AddMetadata("authorization", authorization_);
   }
 }
 

@@ -10,6 +10,9 @@
 // whole stream); absl::InfiniteDuration() means none. gRPC errors come back
 // as the absl::Status of the same code and message. A ToneClient is
 // thread-safe: calls may run concurrently on one instance.
+//
+// With a bearer token every call carries "authorization: Bearer <token>"
+// metadata (connection.h says why metadata rather than call credentials).
 
 #ifndef DYADTONE_CLIENT_TONE_CLIENT_H_
 #define DYADTONE_CLIENT_TONE_CLIENT_H_
@@ -55,7 +58,9 @@ class ToneClient {
   // sent so far (from 1) and the article.
   using IngestProgress = std::function<void(int sent, const v1::Article&)>;
 
-  ToneClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+  // `bearer_token`: empty for none.
+  ToneClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
+             std::string bearer_token = "");
 
   // InvalidArgument, without a call, for an article with invalid UTF-8.
   absl::StatusOr<v1::ScoreArticleResponse> ScoreArticle(
@@ -86,12 +91,13 @@ class ToneClient {
   absl::StatusOr<ServingStatus> Health(const std::string& service = "") const;
 
  private:
-  // Sets the deadline of a new call.
+  // Sets the deadline and the token of a new call.
   void Prepare(grpc::ClientContext* context) const;
 
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<v1::ToneService::Stub> stub_;
   const absl::Duration timeout_;
+  const std::string authorization_;  // "Bearer <token>", or empty
 };
 
 }  // namespace dyadtone

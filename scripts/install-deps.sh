@@ -13,6 +13,8 @@ packages=(
   grpc-proto                         # gRPC, Protobuf, the health proto
   libsqlite3-dev                     # the embedded store
   python3-grpcio python3-grpc-tools  # the independent client of the e2e test
+  libssl-dev                         # OpenSSL: TLS files checked at startup, token digests
+  openssl                            # the security tests make their certificates with it
 )
 # npm, for buf (API lint); any npm will do, Debian's if there is none.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

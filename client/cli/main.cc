@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,8 @@
 #include "absl/time/time.h"
 #include "client/cli/args.h"
 #include "client/cli/commands.h"
+#include "client/connection.h"
 #include "client/tone_client.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/support/channel_arguments.h"
 
 namespace dyadtone::cli {
 namespace {
@@ -49,13 +48,23 @@ global flags:
   --timeout SECONDS        deadline of each call, 0 for none (default 30)
   --format table|json|csv  output format (default table; json is the proto's
                            JSON mapping)
+  --tls                    connect with TLS, trusting the system's CAs
+  --tls-ca FILE            ... trusting the CAs in this PEM file (implies --tls)
+  --tls-cert FILE --tls-key FILE
+                           client certificate and key, for mutual TLS
+  --tls-server-name NAME   the name the server's certificate must carry
+                           (default: the target's host)
+  --token-file FILE        send "authorization: Bearer" with the file's first
+                           token (default $DYADTONE_TOKEN_FILE, else the token
+                           in $DYADTONE_TOKEN)
 
 exit codes: 0 ok, 1 failure (rejected articles, NOT_SERVING, unreadable file),
             2 usage error, 3 RPC error (printed as CODE: message)
 )";
 
 const std::vector<FlagSpec> kGlobalFlags = {
-    {"target"}, {"timeout"}, {"format"}};
+    {"target"},   {"timeout"}, {"format"},          {"tls", false}, {"tls-ca"},
+    {"tls-cert"}, {"tls-key"}, {"tls-server-name"}, {"token-file"}};
 
 const std::vector<CommandSpec> kCommands = {
     {"score", {{"evidence", false}}},
@@ -68,6 +77,66 @@ const std::vector<CommandSpec> kCommands = {
     {"info", {}},
     {"help", {}},
 };
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+ConnectionOptions ConnectionFlags(const Args& args) {
+  ConnectionOptions options;
+  options.tls = SwitchOn(args, "tls");
+  options.tls_ca_file = args.Get("tls-ca");
+  options.tls_cert_file = args.Get("tls-cert");
+  options.tls_key_file = args.Get("tls-key");
+  options.tls_server_name = args.Get("tls-server-name");
+  options.max_receive_message_bytes = kMaxResponseBytes;
+  return options;
+}
+
+// The bearer token: from --token-file, else $DYADTONE_TOKEN_FILE, else
+// $DYADTONE_TOKEN; empty for none.
+absl::StatusOr<std::string> BearerToken(const Args& args) {
+  const std::string file = args.Get("token-file", Env("DYADTONE_TOKEN_FILE"));
+  if (!file.empty()) return ReadTokenFile(file);
+  const std::string token = Env("DYADTONE_TOKEN");
+  if (token.empty()) return token;
+  if (absl::Status s = CheckBearerToken(token, "DYADTONE_TOKEN"); !s.ok()) {
+    return s;
+  }
+  return token;
+}
+
+// The client of `target` the flags describe; null, after saying why, when a
+// flag or file is wrong (sets *exit_code).
+std::unique_ptr<ToneClient> Connect(const Context& context, const Args& args,
+                                    const std::string& target,
+                                    absl::Duration timeout, int* exit_code) {
+  const ConnectionOptions connection = ConnectionFlags(args);
+  if (connection.tls_cert_file.empty() != connection.tls_key_file.empty()) {
+    *exit_code = UsageError(context, "--tls-cert and --tls-key go together");
+    return nullptr;
+  }
+  absl::StatusOr<std::string> token = BearerToken(args);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      OpenChannel(target, connection);
+  for (const absl::Status& s : {token.status(), channel.status()}) {
+    if (!s.ok()) {
+      std::fprintf(context.err, "dyadtone: %s\n",
+                   std::string(s.message()).c_str());
+      *exit_code = kExitFailure;
+      return nullptr;
+    }
+  }
+  if (!token->empty() && !connection.UsesTls() && !IsLocalTarget(target)) {
+    std::fprintf(context.err,
+                 "dyadtone: warning: the token goes to %s unencrypted "
+                 "(--tls or --tls-ca encrypts it)\n",
+                 target.c_str());
+  }
+  return std::make_unique<ToneClient>(*std::move(channel), timeout,
+                                      *std::move(token));
+}
 
 int Usage(std::FILE* out, int code) {
   std::fputs(kUsage, out);
@@ -112,13 +181,13 @@ int Main(const std::vector<std::string>& argv) {
       "target", env_target != nullptr && *env_target != '\0' ? env_target
                                                              : kDefaultTarget);
   if (target.empty()) return UsageError(context, "--target is empty");
-  grpc::ChannelArguments channel_args;
-  channel_args.SetMaxReceiveMessageSize(kMaxResponseBytes);
-  ToneClient client(
-      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                channel_args),
-      seconds == 0 ? absl::InfiniteDuration() : absl::Seconds(seconds));
-  context.client = &client;
+  int exit_code = kExitOk;
+  std::unique_ptr<ToneClient> client =
+      Connect(context, *args, target,
+              seconds == 0 ? absl::InfiniteDuration() : absl::Seconds(seconds),
+              &exit_code);
+  if (client == nullptr) return exit_code;
+  context.client = client.get();
   return Dispatch(context, *args);
 }
 

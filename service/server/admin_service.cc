@@ -46,6 +46,11 @@ grpc::Status AdminServiceImpl::ReloadData(grpc::ServerContext* context,
                                           v1::ReloadDataResponse* response) {
   (void)request;
   ScopedRequestLog log(log_, context, "ReloadData");
+  if (grpc::Status denied =
+          AuthorizeCall(authorizer_.get(), *context, Access::kWrite, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   absl::StatusOr<ModelHolder::Reloaded> reloaded =
       ReloadAndLog(models_, log_, "rpc");
   if (!reloaded.ok()) return log.Done(ToGrpcStatus(reloaded.status()));

@@ -4,8 +4,12 @@
 #ifndef DYADTONE_SERVICE_SERVER_ADMIN_SERVICE_H_
 #define DYADTONE_SERVICE_SERVER_ADMIN_SERVICE_H_
 
+#include <memory>
+#include <utility>
+
 #include "absl/status/statusor.h"
 #include "dyadtone/v1/admin_service.grpc.pb.h"
+#include "service/server/auth.h"
 #include "service/server/model_holder.h"
 #include "service/server/request_log.h"
 
@@ -20,9 +24,11 @@ absl::StatusOr<ModelHolder::Reloaded> ReloadAndLog(ModelHolder* models,
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  // `models` and `log` must outlive the service.
-  AdminServiceImpl(ModelHolder* models, RequestLog* log)
-      : models_(models), log_(log) {}
+  // `models` and `log` must outlive the service. With an `authorizer`,
+  // every call needs write access (a token).
+  AdminServiceImpl(ModelHolder* models, RequestLog* log,
+                   std::shared_ptr<const TokenAuthorizer> authorizer)
+      : models_(models), log_(log), authorizer_(std::move(authorizer)) {}
 
   grpc::Status ReloadData(grpc::ServerContext* context,
                           const v1::ReloadDataRequest* request,
@@ -31,6 +37,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
  private:
   ModelHolder* const models_;
   RequestLog* const log_;
+  const std::shared_ptr<const TokenAuthorizer> authorizer_;
 };
 
 }  // namespace dyadtone

@@ -44,18 +44,38 @@ ABSL_FLAG(int, max_ingest_streams, 16,
           "IngestArticles streams open at once; more get RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long calls in flight may run after SIGTERM");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate (chain) of the server; with --tls-key turns TLS on");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates: clients must present a certificate one of "
+          "them signed (mutual TLS)");
+ABSL_FLAG(std::string, auth_token_file, "",
+          "file of bearer tokens, one a line (# comments); writes then need "
+          "\"authorization: Bearer TOKEN\"");
+ABSL_FLAG(std::string, auth_reads, "open",
+          "open: reads need no token; token: reads need one too");
 
 namespace {
 
 const std::vector<std::string> kFlags = {
     "listen",    "store",     "lexicon",           "gazetteer",
     "general_lexicon", "max_message_bytes", "max_article_bytes", "threads",
-    "max_concurrent_streams", "max_ingest_streams", "shutdown_grace_seconds"};
+    "max_concurrent_streams", "max_ingest_streams", "shutdown_grace_seconds",
+    "tls_cert", "tls_key", "tls_client_ca", "auth_token_file", "auth_reads"};
 
 int Fail(dyadtone::RequestLog& log, absl::string_view what,
          const absl::Status& s) {
   log.Write("error", what, {{"error", std::string(s.message())}});
   return 1;
+}
+
+// For the startup log: whether and where tokens are needed (never a token).
+std::string AuthSummary(const dyadtone::SecurityOptions& security) {
+  if (security.auth_token_file.empty()) return "off";
+  return security.auth_reads == dyadtone::ReadAccess::kToken
+             ? "reads and writes"
+             : "writes";
 }
 
 }  // namespace
@@ -80,6 +100,20 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  dyadtone::ServerOptions options;
+  options.security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.security.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.security.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  absl::StatusOr<dyadtone::ReadAccess> reads =
+      dyadtone::ParseReadAccess(absl::GetFlag(FLAGS_auth_reads));
+  if (!reads.ok()) return Fail(log, "bad --auth-reads", reads.status());
+  options.security.auth_reads = *reads;
+  if (absl::Status s = dyadtone::CheckSecurityOptions(options.security);
+      !s.ok()) {
+    return Fail(log, "cannot start", s);
+  }
+
   dyadtone::EngineOptions engine_options;
   engine_options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   engine_options.gazetteer_path = absl::GetFlag(FLAGS_gazetteer);
@@ -91,7 +125,6 @@ int main(int argc, char** argv) {
   auto store = dyadtone::OpenStore(absl::GetFlag(FLAGS_store));
   if (!store.ok()) return Fail(log, "cannot open the store", store.status());
 
-  dyadtone::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.threads = absl::GetFlag(FLAGS_threads);
@@ -108,9 +141,18 @@ int main(int argc, char** argv) {
             {{"listen", options.listen},
              {"port", std::to_string((*server)->port())},
              {"store", (*store)->backend()},
+             {"transport", dyadtone::TransportName(options.security)},
+             {"tokens_for", AuthSummary(options.security)},
              {"lexicon", info.lexicon_version},
              {"gazetteer", info.gazetteer_version},
              {"version", DYADTONE_VERSION}});
+
+  if (!options.security.auth_token_file.empty() && !options.security.tls()) {
+    log.Write("warn", "bearer tokens travel in plaintext",
+              {{"fix",
+                "set --tls-cert and --tls-key, or terminate TLS in "
+                "front of the server"}});
+  }
 
   int sig = 0;
   while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {

@@ -11,15 +11,26 @@ namespace dyadtone {
 absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
     const ServerOptions& options, ModelHolder* models, ArticleStore* store,
     RequestLog* log, ToneServiceOptions service_options) {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(options.security);
+  if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<std::shared_ptr<const TokenAuthorizer>> authorizer =
+      MakeAuthorizer(options.security);
+  if (!authorizer.ok()) return authorizer.status();
+  if (*authorizer != nullptr) service_options.authorizer = *authorizer;
+
   std::unique_ptr<DyadtoneServer> s(new DyadtoneServer());
+  s->admin_ = std::make_unique<AdminServiceImpl>(models, log,
+                                                 service_options.authorizer);
   s->service_ = std::make_unique<ToneServiceImpl>(models, store, log,
                                                   std::move(service_options));
-  s->admin_ = std::make_unique<AdminServiceImpl>(models, log);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &s->port_);
+  // Health and reflection share the port and its transport security but
+  // need no token: the token check is in ToneService's and AdminService's
+  // handlers.
+  builder.AddListeningPort(options.listen, *credentials, &s->port_);
   builder.RegisterService(s->service_.get());
   builder.RegisterService(s->admin_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);

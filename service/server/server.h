@@ -1,5 +1,6 @@
 // Builds and runs the gRPC server: ToneService, the standard health
-// service, server reflection, message size and thread limits.
+// service, server reflection, message size and thread limits, TLS and
+// bearer tokens.
 
 #ifndef DYADTONE_SERVICE_SERVER_SERVER_H_
 #define DYADTONE_SERVICE_SERVER_SERVER_H_
@@ -12,6 +13,7 @@
 #include "grpcpp/server.h"
 #include "service/server/admin_service.h"
 #include "service/server/model_holder.h"
+#include "service/server/security.h"
 #include "service/server/tone_service.h"
 
 namespace dyadtone {
@@ -26,12 +28,15 @@ struct ServerOptions {
   // Calls one client connection may have open at once (HTTP/2
   // SETTINGS_MAX_CONCURRENT_STREAMS); more wait in the client.
   int max_concurrent_streams = 100;
+  // TLS, mutual TLS and bearer tokens; by default plaintext and open.
+  SecurityOptions security;
 };
 
 class DyadtoneServer {
  public:
   // Starts serving ToneService and AdminService. The models, store and log
-  // must outlive the server.
+  // must outlive the server. A bad security setting or file is an error
+  // naming it (security.h).
   static absl::StatusOr<std::unique_ptr<DyadtoneServer>> Start(
       const ServerOptions& options, ModelHolder* models, ArticleStore* store,
       RequestLog* log, ToneServiceOptions service_options);

@@ -82,6 +82,12 @@ ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
                                  ToneServiceOptions options)
     : models_(models), store_(store), log_(log), options_(std::move(options)) {}
 
+grpc::Status ToneServiceImpl::Authorize(grpc::ServerContext* context,
+                                        Access access,
+                                        ScopedRequestLog* log) const {
+  return AuthorizeCall(options_.authorizer.get(), *context, access, log);
+}
+
 absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
     const Engine& engine, const v1::Article& article,
     const std::vector<DyadKey>& dyads) const {
@@ -100,6 +106,10 @@ grpc::Status ToneServiceImpl::ScoreArticle(
     grpc::ServerContext* context, const v1::ScoreArticleRequest* request,
     v1::ScoreArticleResponse* response) {
   ScopedRequestLog log(log_, context, "ScoreArticle");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   const std::shared_ptr<const Engine> engine = models_->Get();
   std::vector<DyadKey> dyads;
   for (int i = 0; i < request->dyads_size(); ++i) {
@@ -159,6 +169,10 @@ grpc::Status ToneServiceImpl::IngestArticles(
     grpc::ServerReader<v1::IngestArticlesRequest>* reader,
     v1::IngestArticlesResponse* response) {
   ScopedRequestLog log(log_, context, "IngestArticles");
+  if (grpc::Status denied = Authorize(context, Access::kWrite, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   if (ingest_streams_.fetch_add(1) >= options_.max_ingest_streams) {
     ingest_streams_.fetch_sub(1);
     return log.Done(grpc::Status(
@@ -306,6 +320,10 @@ grpc::Status ToneServiceImpl::GetTrend(grpc::ServerContext* context,
                                        const v1::GetTrendRequest* request,
                                        v1::GetTrendResponse* response) {
   ScopedRequestLog log(log_, context, "GetTrend");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   const absl::Status s = Trend(*request, response);
   log.Add("points", std::to_string(response->points_size()));
   return log.Done(ToGrpcStatus(s));
@@ -315,6 +333,10 @@ grpc::Status ToneServiceImpl::ListDyads(grpc::ServerContext* context,
                                         const v1::ListDyadsRequest* request,
                                         v1::ListDyadsResponse* response) {
   ScopedRequestLog log(log_, context, "ListDyads");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   if (request->min_articles() < 0) {
     return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                  "min_articles: must not be negative"));
@@ -337,6 +359,10 @@ grpc::Status ToneServiceImpl::GetArticle(grpc::ServerContext* context,
                                          const v1::GetArticleRequest* request,
                                          v1::GetArticleResponse* response) {
   ScopedRequestLog log(log_, context, "GetArticle");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   if (request->id().empty()) {
     return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                  "id: required"));
@@ -358,6 +384,10 @@ grpc::Status ToneServiceImpl::GetServerInfo(
     v1::GetServerInfoResponse* response) {
   (void)request;
   ScopedRequestLog log(log_, context, "GetServerInfo");
+  if (grpc::Status denied = Authorize(context, Access::kRead, &log);
+      !denied.ok()) {
+    return log.Done(denied);
+  }
   const std::shared_ptr<const Engine> engine = models_->Get();
   const ModelInfo& info = engine->info();
   response->set_version(options_.version);

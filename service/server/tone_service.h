@@ -11,6 +11,7 @@
 #include "dyadtone/v1/tone_service.grpc.pb.h"
 #include "service/engine/engine.h"
 #include "service/server/model_holder.h"
+#include "service/server/auth.h"
 #include "service/server/request_log.h"
 #include "service/store/article_store.h"
 
@@ -26,8 +27,13 @@ struct ToneServiceOptions {
   // IngestArticles streams open at once; one more is RESOURCE_EXHAUSTED.
   // Each holds a scoring thread and, while it commits, the store's writer.
   int max_ingest_streams = 16;
+  // Checks the bearer token of each call (auth.h); null: every call is open.
+  std::shared_ptr<const TokenAuthorizer> authorizer;
 };
 
+// Each handler first declares the access it needs (Authorize): IngestArticles
+// writes; ScoreArticle stores nothing and is a read like the other calls. A
+// new call that writes or administers declares Access::kWrite.
 class ToneServiceImpl final : public v1::ToneService::Service {
  public:
   // `models`, `store` and `log` must outlive the service. Every call scores
@@ -56,6 +62,10 @@ class ToneServiceImpl final : public v1::ToneService::Service {
                              v1::GetServerInfoResponse* response) override;
 
  private:
+  // OK when the call may go ahead; UNAUTHENTICATED (and the reason in the
+  // log, never the token) otherwise. Logs which token line matched.
+  grpc::Status Authorize(grpc::ServerContext* context, Access access,
+                         ScopedRequestLog* log) const;
   // Scores one article for ingestion: the record to store, or why not.
   // Sets *main_dyad to the article's main dyad, if it has one.
   absl::StatusOr<StoredArticle> Prepare(const Engine& engine,

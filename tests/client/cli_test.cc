@@ -261,5 +261,31 @@ TEST_F(CliTest, MissingFileExitsOne) {
   EXPECT_THAT(r.out, Not(HasSubstr("stored")));
 }
 
+TEST_F(CliTest, BadTlsAndTokenSettingsSayWhatIsWrong) {
+  Result r = Run({"--tls-cert", Temp("client.pem"), "health"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--tls-cert and --tls-key go together"));
+  r = Run({"--tls-ca", Temp("no-ca.pem"), "health"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("TLS CA: cannot open " + Temp("no-ca.pem")));
+  r = Run({"--token-file", Temp("no-token"), "health"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("token file: cannot open " + Temp("no-token")));
+  // A token from the environment that cannot travel in metadata.
+  setenv("DYADTONE_TOKEN", "two words", 1);
+  r = Run({"health"});
+  unsetenv("DYADTONE_TOKEN");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("DYADTONE_TOKEN: character 4"),
+                           Not(HasSubstr("two words"))));
+  // A token for a server that needs none is harmless, and stays on this
+  // machine: no warning.
+  setenv("DYADTONE_TOKEN", "0123456789abcdef0123", 1);
+  r = Run({"health"});
+  unsetenv("DYADTONE_TOKEN");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
 }  // namespace
 }  // namespace dyadtone

@@ -18,6 +18,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "service/engine/engine.h"
+#include "service/server/auth.h"
 #include "tests/test_server.h"
 #include "tests/test_util.h"
 
@@ -247,6 +248,37 @@ TEST_F(ReloadDataTest, ABadFileIsRefusedAndTheOldDataKeepsServing) {
   EXPECT_THAT(s.error_message(), HasSubstr(files_.lexicon_path() + ":3:"));
   EXPECT_EQ(ScoredLexiconVersion(), "test.1");
   EXPECT_THAT(server_->LogText(), HasSubstr("\"msg\":\"reload failed\""));
+}
+
+// With tokens on, a reload is a write: it needs a token.
+TEST(ReloadDataAuthTest, ReloadNeedsAToken) {
+  DataFiles files;
+  absl::StatusOr<std::unique_ptr<ModelHolder>> models =
+      ModelHolder::Load(files.options());
+  ASSERT_THAT(models, IsOk());
+  const std::string token = "reload-test-token-0123456789";
+  absl::StatusOr<std::unique_ptr<const TokenAuthorizer>> authorizer =
+      TokenAuthorizer::FromText(token + "\n", "tokens", ReadAccess::kOpen);
+  ASSERT_THAT(authorizer, IsOk());
+  ToneServiceOptions service_options;
+  service_options.authorizer = *std::move(authorizer);
+  auto server = TestServer::Start(*std::move(models), "reload_auth",
+                                  ServerOptions(), service_options);
+  ASSERT_THAT(server, IsOk());
+  auto admin = v1::AdminService::NewStub(grpc::CreateChannel(
+      (*server)->target(), grpc::InsecureChannelCredentials()));
+  v1::ReloadDataResponse response;
+  grpc::ClientContext anonymous;
+  const grpc::Status refused =
+      admin->ReloadData(&anonymous, v1::ReloadDataRequest(), &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(refused.error_message(), "missing authorization: Bearer metadata");
+  grpc::ClientContext with_token;
+  with_token.AddMetadata("authorization", "Bearer " + token);
+  const grpc::Status ok =
+      admin->ReloadData(&with_token, v1::ReloadDataRequest(), &response);
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(response.current().lexicon_version(), "test.1");
 }
 
 }  // namespace
