@@ -12,6 +12,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto                         # gRPC, Protobuf, the health proto
   libsqlite3-dev                     # the embedded store
+  libpq-dev                          # the PostgreSQL store (libpq)
+  postgresql                         # throwaway clusters for the PostgreSQL tests (initdb, pg_ctl, psql)
   python3-grpcio python3-grpc-tools  # the independent client of the e2e test
   libssl-dev                         # OpenSSL: TLS files checked at startup, token digests
   openssl                            # the security tests make their certificates with it

@@ -1,5 +1,5 @@
 // The store of scored articles: the one interface every backend implements
-// (SQLite now, PostgreSQL next), and the one test suite they all pass.
+// (SQLite and PostgreSQL), and the one test suite they all pass.
 //
 // The store knows nothing of gRPC or protobuf: a score is kept as an opaque
 // blob (the server stores the serialized ArticleScore message) beside the
@@ -111,8 +111,10 @@ class ArticleStore {
 };
 
 // Opens the store named by `url`: "sqlite:PATH" (created if missing, schema
-// migrated to the current version). InvalidArgument for an unknown scheme,
-// Unavailable when it cannot be opened.
+// migrated to the current version) or a PostgreSQL connection URI,
+// "postgresql://..." or "postgres://..." (postgres_store.h). InvalidArgument
+// for an unknown scheme, Unavailable when it cannot be opened. No message
+// shows a password of the URL.
 absl::StatusOr<std::unique_ptr<ArticleStore>> OpenStore(absl::string_view url);
 
 }  // namespace dyadtone

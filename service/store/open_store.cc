@@ -5,6 +5,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "service/store/article_store.h"
+#include "service/store/postgres_conn.h"
+#include "service/store/postgres_store.h"
 #include "service/store/sqlite_store.h"
 
 namespace dyadtone {
@@ -21,12 +23,10 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> OpenStore(absl::string_view url) {
   }
   if (absl::StartsWith(url, "postgresql://") ||
       absl::StartsWith(url, "postgres://")) {
-    return absl::UnimplementedError(
-        "the PostgreSQL store is not available in this build yet; use "
-        "sqlite:PATH");
+    return OpenPostgresStore(url);
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown store URL \"", url,
+      absl::StrCat("unknown store URL \"", RedactUrlPassword(url),
                    "\"; expected sqlite:PATH or postgresql://..."));
 }
 

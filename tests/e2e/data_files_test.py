@@ -18,7 +18,7 @@ import time
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-import e2e_test  # noqa: E402
+import dyadtone_e2e  # noqa: E402
 
 ARGS = None
 
@@ -30,7 +30,7 @@ class DataFiles(unittest.TestCase):
         import grpc
         cls.grpc = grpc
         cls.tmp = tempfile.TemporaryDirectory(prefix="dyadtone_data_")
-        e2e_test.generate_stubs(cls.tmp.name)
+        dyadtone_e2e.generate_stubs(cls.tmp.name, ARGS.repo)
         from dyadtone.v1 import tone_service_pb2, tone_service_pb2_grpc
         cls.pb, cls.pb_grpc = tone_service_pb2, tone_service_pb2_grpc
 
@@ -56,7 +56,7 @@ class DataFiles(unittest.TestCase):
             f.write("\n".join(lines))
 
     def start(self):
-        self.port = e2e_test.free_port()
+        self.port = dyadtone_e2e.free_port()
         self.log = open(self.log_path, "a")
         self.addCleanup(self.log.close)
         proc = subprocess.Popen(
@@ -136,5 +136,4 @@ if __name__ == "__main__":
     parser.add_argument("--cli", required=True)
     parser.add_argument("--repo", required=True)
     ARGS, rest = parser.parse_known_args()
-    e2e_test.ARGS = ARGS
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)

@@ -13,69 +13,27 @@ Usage: e2e_test.py --dyadtoned PATH --cli PATH --repo PATH
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dyadtone_e2e  # noqa: E402
+from dyadtone_e2e import free_port, generate_stubs  # noqa: E402
+
 ARGS = None
 EXPECTED_PERIODS = ["2021-12-01", "2022-12-01", "2023-04-01", "2023-06-01",
                     "2024-05-01"]
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def generate_stubs(out_dir):
-    """Python stubs for our API and the standard health service."""
-    from grpc_tools import protoc  # Debian: python3-grpc-tools
-    import grpc_tools
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    # The health proto under another module path: "grpc" is grpcio's own
-    # package name.
-    health_dir = os.path.join(out_dir, "protos")
-    os.makedirs(os.path.join(health_dir, "health_check"))
-    with open("/usr/share/grpc-proto/grpc/health/v1/health.proto") as src, \
-            open(os.path.join(health_dir, "health_check", "health.proto"),
-                 "w") as dst:
-        dst.write(src.read())
-    ours = os.path.join(ARGS.repo, "proto")
-    protos = [(ours, "dyadtone/v1/" + name) for name in
-              sorted(os.listdir(os.path.join(ours, "dyadtone", "v1")))
-              if name.endswith(".proto")]
-    for proto_path, proto in protos + [
-            (health_dir, "health_check/health.proto")]:
-        rc = protoc.main(["protoc", "-I" + proto_path, "-I" + include,
-                          "--python_out=" + out_dir,
-                          "--grpc_python_out=" + out_dir,
-                          os.path.join(proto_path, proto)])
-        if rc != 0:
-            raise RuntimeError("protoc failed for " + proto)
-    sys.path.insert(0, out_dir)
-
-
-class Server:
-    """A dyadtoned process on a loopback port."""
+class Server(dyadtone_e2e.Server):
+    """A dyadtoned process on a loopback port with a SQLite file."""
 
     def __init__(self, db, port):
-        self.db, self.port = db, port
-        self.log = open(db + ".log", "a")
-        self.proc = subprocess.Popen(
-            [ARGS.dyadtoned, "--listen=127.0.0.1:%d" % port,
-             "--store=sqlite:" + db],
-            stdout=self.log, stderr=self.log)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=30)
-        self.log.close()
-        return code
+        super().__init__(ARGS.dyadtoned, "sqlite:" + db, port, db + ".log")
 
 
 class EndToEnd(unittest.TestCase):
@@ -85,7 +43,7 @@ class EndToEnd(unittest.TestCase):
         import grpc
         cls.grpc = grpc
         cls.tmp = tempfile.TemporaryDirectory(prefix="dyadtone_e2e_")
-        generate_stubs(cls.tmp.name)
+        generate_stubs(cls.tmp.name, ARGS.repo)
         from dyadtone.v1 import tone_service_pb2, tone_service_pb2_grpc
         from health_check import health_pb2, health_pb2_grpc
         cls.pb, cls.pb_grpc = tone_service_pb2, tone_service_pb2_grpc

@@ -65,7 +65,7 @@ class Security(unittest.TestCase):
         cls.tmp_dir = tempfile.TemporaryDirectory(prefix="dyadtone_sec_e2e_")
         cls.tmp = cls.tmp_dir.name
         e2e_test.ARGS = ARGS
-        e2e_test.generate_stubs(cls.tmp)
+        e2e_test.generate_stubs(cls.tmp, ARGS.repo)
         from dyadtone.v1 import tone_service_pb2, tone_service_pb2_grpc
         from health_check import health_pb2, health_pb2_grpc
         cls.pb, cls.pb_grpc = tone_service_pb2, tone_service_pb2_grpc

@@ -1,5 +1,7 @@
 // The one suite every ArticleStore backend passes. A backend joins by adding
 // a factory to Backends(); nothing here knows which backend it runs on.
+// The PostgreSQL instance needs a server (tests/store/postgres_test_util.h)
+// and skips, saying so, without one; CTest always gives it one.
 
 #include "service/store/article_store.h"
 
@@ -16,8 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/store/postgres_test_util.h"
 #include "tests/store/store_test_util.h"
 #include "tests/test_util.h"
 
@@ -45,6 +50,8 @@ class TestBackend {
  public:
   virtual ~TestBackend() = default;
   virtual absl::StatusOr<std::unique_ptr<ArticleStore>> Open() = 0;
+  // Why this backend cannot run here ("" when it can).
+  virtual std::string SkipReason() const { return ""; }
 };
 
 class SqliteBackend final : public TestBackend {
@@ -57,14 +64,38 @@ class SqliteBackend final : public TestBackend {
   TempDir dir_;
 };
 
+// A fresh schema of the test server per backend, dropped with it.
+class PostgresBackend final : public TestBackend {
+ public:
+  PostgresBackend() : server_(TestPostgresUrl()) {
+    if (!server_.empty()) schema_ = std::make_unique<PgTestSchema>(server_);
+  }
+  absl::StatusOr<std::unique_ptr<ArticleStore>> Open() override {
+    if (schema_ == nullptr) return absl::FailedPreconditionError("no server");
+    return OpenStore(schema_->url());
+  }
+  std::string SkipReason() const override {
+    return server_.empty() ? kNoPostgresMessage : "";
+  }
+
+ private:
+  std::string server_;
+  std::unique_ptr<PgTestSchema> schema_;
+};
+
 struct BackendFactory {
   std::string name;
   std::function<std::unique_ptr<TestBackend>()> make;
 };
 
+void PrintTo(const BackendFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
+
 std::vector<BackendFactory> Backends() {
   return {
       {"sqlite", [] { return std::make_unique<SqliteBackend>(); }},
+      {"postgresql", [] { return std::make_unique<PostgresBackend>(); }},
   };
 }
 
@@ -179,6 +210,9 @@ class ArticleStoreTest : public ::testing::TestWithParam<BackendFactory> {
  protected:
   void SetUp() override {
     backend_ = GetParam().make();
+    if (const std::string why = backend_->SkipReason(); !why.empty()) {
+      GTEST_SKIP() << why;
+    }
     Reopen();
   }
 
@@ -532,6 +566,99 @@ TEST_P(ArticleStoreTest, ConcurrentWritersAndReaders) {
   int articles = 0;
   for (const DayRollup& day : Rollups(kPakUsa)) articles += day.articles;
   EXPECT_EQ(articles, kWriters * kPerWriter);
+}
+
+// Two stores on one database (two replicas): both write batches at once
+// that share dyads and days, in opposite orders, with replacements of
+// their own articles and the same shared articles sent by both, and one
+// large batch each (260 articles) among the small ones. Every
+// shared article is stored exactly once (one kStored between them) and
+// the rollups equal the recomputation from the stored articles.
+TEST_P(ArticleStoreTest, TwoStoresWriteOneDatabaseAtOnce) {
+  absl::StatusOr<std::unique_ptr<ArticleStore>> other = backend_->Open();
+  ASSERT_THAT(other, IsOk());
+  const DyadKey dyads[] = {kChnUsa, kIndPak, kPakUsa};
+  // The same article for the same (id, version) in both threads.
+  const auto make = [&](const std::string& id, int version) {
+    std::seed_seq seed(id.begin(), id.end());
+    std::mt19937 rng(seed);
+    rng.discard(version);
+    std::vector<StoredDyad> chosen;
+    for (const DyadKey& dyad : dyads) {
+      if (rng() % 3 == 0) continue;
+      chosen.push_back(Dyad(dyad,
+                            (static_cast<int>(rng() % 2001) - 1000) / 1000.0,
+                            {static_cast<int>(rng() % 3), 0, 1, 0}));
+    }
+    return Article(id, kDay1 + static_cast<int>(rng() % 4),
+                   "v" + std::to_string(version), chosen);
+  };
+  constexpr int kBatches = 30;
+  std::map<std::string, StoredArticle> models[2];
+  int shared_stored[2] = {0, 0};
+  const auto writer = [&](ArticleStore* store, int w) {
+    for (int i = 0; i < kBatches; ++i) {
+      std::vector<StoredArticle> batch;
+      for (int k = 0; k < 3; ++k) {
+        batch.push_back(make(absl::StrCat("w", w, "-", i, "-", k), 0));
+      }
+      batch.push_back(make(absl::StrCat("shared-", i), 0));
+      if (i % 3 == 2)
+        batch.push_back(make(absl::StrCat("w", w, "-", i - 2, "-0"), 1));
+      if (i == 10 + 5 * w) {
+        for (int k = 0; k < 260; ++k) {
+          batch.push_back(make(absl::StrCat("w", w, "-large-", k), 0));
+        }
+      }
+      if (w == 1) std::reverse(batch.begin(), batch.end());
+      absl::StatusOr<std::vector<PutOutcome>> outcomes = store->PutBatch(batch);
+      ASSERT_THAT(outcomes, IsOk()) << "writer " << w << " batch " << i;
+      for (size_t j = 0; j < batch.size(); ++j) {
+        models[w][batch[j].id] = batch[j];
+        if (absl::StartsWith(batch[j].id, "shared-") &&
+            (*outcomes)[j] == PutOutcome::kStored) {
+          ++shared_stored[w];
+        }
+      }
+    }
+  };
+  std::thread first(writer, store_.get(), 0);
+  std::thread second(writer, other->get(), 1);
+  first.join();
+  second.join();
+  EXPECT_EQ(shared_stored[0] + shared_stored[1], kBatches);
+  std::map<std::string, StoredArticle> model = models[0];
+  model.insert(models[1].begin(), models[1].end());
+  std::vector<StoredArticle> articles;
+  for (const auto& [id, article] : model) articles.push_back(article);
+  ExpectStoreHolds(articles);
+}
+
+// Stores opened at once on a new location (replicas starting together)
+// all work: the schema is created once.
+TEST_P(ArticleStoreTest, StoresOpenedAtOnceShareOneSchema) {
+  backend_ = GetParam().make();
+  store_.reset();
+  constexpr int kStores = 4;
+  std::vector<std::unique_ptr<ArticleStore>> stores(kStores);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStores; ++i) {
+    threads.emplace_back([&, i] {
+      absl::StatusOr<std::unique_ptr<ArticleStore>> store = backend_->Open();
+      ASSERT_THAT(store, IsOk()) << i;
+      stores[i] = *std::move(store);
+      EXPECT_THAT(stores[i]->PutBatch({Article(std::to_string(i), kDay1, "p",
+                                               {Dyad(kPakUsa, 0.1)})}),
+                  IsOk());
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& store : stores) {
+    ASSERT_NE(store, nullptr);
+    absl::StatusOr<int64_t> count = store->CountArticles();
+    ASSERT_THAT(count, IsOk());
+    EXPECT_EQ(*count, kStores);
+  }
 }
 
 // 500 articles over 60 days and 5 dyads, in batches, with replacements,

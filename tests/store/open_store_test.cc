@@ -33,10 +33,14 @@ TEST(OpenStoreTest, RejectsWhatItCannotOpen) {
       {"mysql://host/db", absl::StatusCode::kInvalidArgument,
        "unknown store URL \"mysql://host/db\""},
       {"SQLITE:x.db", absl::StatusCode::kInvalidArgument, "unknown"},
-      {"postgresql://user@host/dyadtone", absl::StatusCode::kUnimplemented,
-       "PostgreSQL"},
-      {"postgres://host/dyadtone", absl::StatusCode::kUnimplemented,
-       "PostgreSQL"},
+      // Nothing listens on port 1 of the loopback interface.
+      {"postgresql://user@127.0.0.1:1/dyadtone", absl::StatusCode::kUnavailable,
+       "postgresql store postgresql://user@127.0.0.1:1/dyadtone: cannot "
+       "connect"},
+      {"postgres://127.0.0.1:1/dyadtone", absl::StatusCode::kUnavailable,
+       "postgresql store postgres://127.0.0.1:1/dyadtone"},
+      {"postgresql://user:pw@127.0.0.1:1/db?nonsense=1",
+       absl::StatusCode::kInvalidArgument, "user:***@127.0.0.1:1"},
       {"sqlite:/nonexistent-dyadtone-dir/store.db",
        absl::StatusCode::kUnavailable, "nonexistent-dyadtone-dir"},
   };
