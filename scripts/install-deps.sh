@@ -13,6 +13,9 @@ packages=(
   grpc-proto                         # gRPC, Protobuf, the health proto
   libsqlite3-dev                     # the embedded store
   python3-grpcio python3-grpc-tools  # the independent client of the e2e test
+  python3-yaml                       # parses the Kubernetes manifests (tests/deploy)
+  podman runc                        # builds and runs the image (container-test.sh)
+  debootstrap                        # makes the Debian base images without a registry
 )
 # npm, for buf (API lint); any npm will do, Debian's if there is none.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
