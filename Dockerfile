@@ -75,13 +75,12 @@ RUN if ldd /usr/bin/dyadtoned /usr/bin/dyadtone | grep 'not found'; then \
  && test -r /usr/share/dyadtone/lexicon.txt \
  && test -r /usr/share/dyadtone/gazetteer.txt
 
-# VERSION follows project() in CMakeLists.txt; REVISION is the git commit.
+# VERSION follows project() in CMakeLists.txt. The commit is best added at
+# build time: --label org.opencontainers.image.revision=$(git rev-parse HEAD)
 ARG VERSION=0.1.0
-ARG REVISION=unknown
 LABEL org.opencontainers.image.title="dyadtone" \
       org.opencontainers.image.description="gRPC service scoring the tone of country pairs (dyads) in news text" \
       org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.base.name="docker.io/library/debian:bookworm-slim"
 
 ENV DYADTONE_LISTEN=0.0.0.0:50051 \

@@ -206,7 +206,7 @@ build_image() {
   log=$(mktemp /var/tmp/dyadtone-build.XXXXXX)
   if ! timeout 1800 nice podman build --runtime "$RUNC" --pull=never --format docker \
       "${RUN_OPTS[@]}" --build-arg BUILD_JOBS="${BUILD_JOBS:-$(nproc)}" \
-      --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+      --label org.opencontainers.image.revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
       -t "$tag" "$@" . 2>&1 |
       while IFS= read -r line; do  # each line with its second of the build
         printf '%d %s\n' $((SECONDS - t0)) "$line"
