@@ -188,7 +188,8 @@ stored_articles() {
 
 # ---- the test
 
-podman info >/dev/null 2>&1 || fail "podman info fails: $(podman info 2>&1 | tail -3)"
+timeout 60 podman info >/dev/null 2>&1 ||
+  fail "podman info fails: $(timeout 60 podman info 2>&1 | tail -3)"
 
 CLI="$BUILD_DIR/client/cli/dyadtone"
 if [ ! -x "$CLI" ]; then
