@@ -60,6 +60,7 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # interrupted or timed out: clean up all the same
 
 fail() {
   echo "FAIL: container test: $*" >&2
@@ -111,6 +112,8 @@ make_base_images() {
     tail -20 "$rootfs/debootstrap.log" >&2
     fail "debootstrap failed"
   fi
+  # One minbase tree serves as both tags: it is larger than the official
+  # bookworm-slim (no docs or locales stripped) but has the same packages.
   # The sources of the official image (with updates and security), and no
   # package caches in the layer.
   rm -f "$rootfs/root/etc/apt/sources.list"
