@@ -17,6 +17,9 @@ packages=(
   python3-grpcio python3-grpc-tools  # the independent client of the e2e test
   libssl-dev                         # OpenSSL: TLS files checked at startup, token digests
   openssl                            # the security tests make their certificates with it
+  python3-yaml                       # parses the Kubernetes manifests (tests/deploy)
+  podman runc                        # builds and runs the image (container-test.sh)
+  debootstrap                        # makes the Debian base images without a registry
 )
 # npm, for buf (API lint); any npm will do, Debian's if there is none.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -11,6 +11,10 @@ BUILD_DIR=${BUILD_DIR:-build}
 (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)")
 
 echo
+echo "== container image: podman build, run read-only as non-root, ingest, SIGTERM, restart"
+scripts/container-test.sh
+
+echo
 echo "== evaluation on tests/testdata/eval/dev.jsonl (figures, not assertions)"
 "$BUILD_DIR"/tools/dyadtone-eval \
   --general_lexicon=tests/testdata/vader/vader_lexicon.txt \
