@@ -75,6 +75,7 @@ ToneClient::ToneClient(std::shared_ptr<grpc::Channel> channel,
                        absl::Duration timeout, std::string bearer_token)
     : channel_(std::move(channel)),
       stub_(v1::ToneService::NewStub(channel_)),
+      admin_(v1::AdminService::NewStub(channel_)),
       timeout_(timeout),
       authorization_(
           bearer_token.empty() ? "" : absl::StrCat("Bearer ", bearer_token)) {}
@@ -194,6 +195,16 @@ absl::StatusOr<v1::GetServerInfoResponse> ToneClient::GetServerInfo() const {
   v1::GetServerInfoResponse response;
   grpc::Status s =
       stub_->GetServerInfo(&context, v1::GetServerInfoRequest(), &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::ReloadDataResponse> ToneClient::ReloadData() const {
+  grpc::ClientContext context;
+  Prepare(&context);
+  v1::ReloadDataResponse response;
+  grpc::Status s =
+      admin_->ReloadData(&context, v1::ReloadDataRequest(), &response);
   if (!s.ok()) return FromGrpcStatus(s);
   return response;
 }

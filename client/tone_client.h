@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "dyadtone/v1/admin_service.grpc.pb.h"
 #include "dyadtone/v1/tone_service.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
@@ -86,6 +87,8 @@ class ToneClient {
   absl::StatusOr<v1::GetArticleResponse> GetArticle(
       const std::string& id) const;
   absl::StatusOr<v1::GetServerInfoResponse> GetServerInfo() const;
+  // AdminService.ReloadData: the server loads its data files again.
+  absl::StatusOr<v1::ReloadDataResponse> ReloadData() const;
 
   // grpc.health.v1.Health/Check of `service` ("" is the whole server).
   absl::StatusOr<ServingStatus> Health(const std::string& service = "") const;
@@ -96,6 +99,7 @@ class ToneClient {
 
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<v1::ToneService::Stub> stub_;
+  const std::unique_ptr<v1::AdminService::Stub> admin_;
   const absl::Duration timeout_;
   const std::string authorization_;  // "Bearer <token>", or empty
 };

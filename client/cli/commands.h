@@ -37,6 +37,7 @@ int RunDyads(const Context& context, const Args& args);
 int RunArticle(const Context& context, const Args& args);
 int RunHealth(const Context& context, const Args& args);
 int RunInfo(const Context& context, const Args& args);
+int RunReload(const Context& context, const Args& args);
 
 // Prints "dyadtone: <message>" and returns kExitUsage.
 int UsageError(const Context& context, const std::string& message);

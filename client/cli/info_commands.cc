@@ -138,4 +138,35 @@ int RunInfo(const Context& context, const Args& args) {
   return kExitOk;
 }
 
+int RunReload(const Context& context, const Args& args) {
+  if (!args.positional.empty())
+    return UsageError(context, "reload takes no arguments");
+  absl::StatusOr<v1::ReloadDataResponse> response =
+      context.client->ReloadData();
+  if (!response.ok()) return RpcError(context, response.status());
+  const v1::DataVersion& now = response->current();
+  const v1::DataVersion& before = response->previous();
+  std::string text;
+  if (context.format == Format::kJson) {
+    text = ToJson(*response) + "\n";
+  } else if (context.format == Format::kCsv) {
+    text = CsvRow({"data", "previous", "current"}) +
+           CsvRow({"lexicon", before.lexicon_version(), now.lexicon_version()}) +
+           CsvRow({"gazetteer", before.gazetteer_version(),
+                   now.gazetteer_version()});
+  } else {
+    Table t;
+    t.AddColumn("data");
+    t.AddColumn("previous");
+    t.AddColumn("current");
+    t.AddRow({"lexicon", before.lexicon_version(), now.lexicon_version()});
+    t.AddRow({"gazetteer", before.gazetteer_version(), now.gazetteer_version()});
+    text = t.Render() +
+           (response->changed() ? "reloaded: new data\n"
+                                : "reloaded: the files had not changed\n");
+  }
+  std::fputs(text.c_str(), context.out);
+  return kExitOk;
+}
+
 }  // namespace dyadtone::cli

@@ -42,6 +42,8 @@ commands:
   article ID [--evidence]  a stored article's score
   health                   the server's health (exit 1 unless SERVING)
   info                     the server's version, data and store
+  reload                   make the server load its lexicon and gazetteer
+                           files again (needs a token when tokens are on)
 
 global flags:
   --target HOST:PORT       the server (default $DYADTONE_TARGET or 127.0.0.1:50051)
@@ -75,6 +77,7 @@ const std::vector<CommandSpec> kCommands = {
     {"article", {{"evidence", false}}},
     {"health", {}},
     {"info", {}},
+    {"reload", {}},
     {"help", {}},
 };
 
@@ -151,6 +154,7 @@ int Dispatch(const Context& context, const Args& args) {
   if (c == "dyads") return RunDyads(context, args);
   if (c == "article") return RunArticle(context, args);
   if (c == "health") return RunHealth(context, args);
+  if (c == "reload") return RunReload(context, args);
   return RunInfo(context, args);
 }
 

@@ -126,6 +126,18 @@ class DataFiles(unittest.TestCase):
         self.assertIn("still serving lexicon e2e.2", failed["error"])
         self.assertEqual(self.lexicon_version(), "e2e.2")
 
+        # The CLI's reload: the same, through AdminService.ReloadData.
+        self.set_lexicon_version("e2e.4")
+        out = subprocess.run(
+            [ARGS.cli, "--target=127.0.0.1:%d" % self.port, "--format=json",
+             "reload"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        reply = json.loads(out.stdout)
+        self.assertEqual(reply["previous"]["lexiconVersion"], "e2e.2")
+        self.assertEqual(reply["current"]["lexiconVersion"], "e2e.4")
+        self.assertTrue(reply["changed"])
+        self.assertEqual(self.lexicon_version(), "e2e.4")
+
         proc.send_signal(signal.SIGTERM)
         self.assertEqual(proc.wait(timeout=30), 0)
 
