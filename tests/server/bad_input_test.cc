@@ -455,5 +455,40 @@ TEST_F(BadInputTest, IngestStreamsOverTheLimitAreResourceExhausted) {
   ExpectStillServes(2 + kMaxIngestStreams, "the stream limit");
 }
 
+// Ids, texts and dyad codes that look like SQL go through every call as
+// plain data: each statement binds them as parameters.
+TEST_F(BadInputTest, SqlLookingInputIsStoredAndReadBackVerbatim) {
+  const std::vector<std::string> ids = {
+      "x'); DROP TABLE articles; --",
+      "1 OR 1=1",
+      "\"; DELETE FROM dyad_day_rollups; --",
+      "Robert'); DROP TABLE article_dyads;--",
+  };
+  std::vector<v1::Article> articles;
+  for (const std::string& id : ids) {
+    articles.push_back(Article(
+        id, std::string(kGoodText) + "'; UPDATE articles SET score = NULL; --\n"));
+  }
+  ASSERT_EQ(Ingest(articles).stored(), static_cast<int>(ids.size()));
+  for (const std::string& id : ids) {
+    grpc::ClientContext ctx;
+    v1::GetArticleRequest request;
+    request.set_id(id);
+    v1::GetArticleResponse response;
+    const grpc::Status s = tone_->GetArticle(&ctx, request, &response);
+    ASSERT_TRUE(s.ok()) << id << ": " << s.error_message();
+    EXPECT_EQ(response.score().id(), id);
+  }
+  // A dyad code that is SQL is refused as a code, before any query.
+  const grpc::Status s = Trend(*tone_, [](auto* r) {
+    r->mutable_dyad()->set_b("' OR 1=1 --");
+  });
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "dyad: \"' OR 1=1 --\" is not an ISO 3166-1 alpha-3 code (three "
+            "capital letters)");
+  ExpectStillServes(1 + static_cast<int64_t>(ids.size()), "SQL-looking input");
+}
+
 }  // namespace
 }  // namespace dyadtone
