@@ -180,6 +180,9 @@ bool ArticleScorer::LearnPersonNames() {
     sizes |= uint64_t{1} << (name.norm_size & 63);
   }
   if (learnt.empty()) return false;
+  // Sorted, so that checking a token costs a binary search rather than a
+  // scan of every site of the article (quadratic in a long text).
+  std::sort(sites.begin(), sites.end());
   bool added = false;
   const size_t old_size = ws_.mentions.size();
   for (uint32_t i = 0; i < tokens.size(); ++i) {
@@ -187,7 +190,7 @@ bool ArticleScorer::LearnPersonNames() {
     // The sizes of the names learnt spare most tokens a hash lookup.
     if (ws_.mention_at[i] >= 0 || !t.Has(kCapitalized) ||
         ((sizes >> (t.norm_size & 63)) & 1) == 0 ||
-        std::find(sites.begin(), sites.end(), i) != sites.end()) {
+        std::binary_search(sites.begin(), sites.end(), i)) {
       continue;
     }
     const auto it = learnt.find(text_.Norm(t));
