@@ -274,7 +274,7 @@ void CompiledModel::AssignWords(TokenizedText* text) const {
   std::array<WordTable::Key, kAhead> keys;
   auto key_of = [&](size_t i) {
     const WordTable::Key key =
-        WordTable::MakeKey(norm + tokens[i].norm_begin, tokens[i].norm_size);
+        WordTable::MakeKey(norm + tokens[i].begin, tokens[i].norm_size);
     word_table_.Prefetch(key);
     return key;
   };
