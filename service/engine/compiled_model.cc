@@ -204,7 +204,10 @@ absl::Status CompiledModel::CompileSignals() {
     }
   }
   first_word_begin_.push_back(0);
-  for (const std::vector<uint32_t>& list : by_word) {
+  start_filters_.resize(by_word.size());
+  for (size_t w = 0; w < by_word.size(); ++w) {
+    const std::vector<uint32_t>& list = by_word[w];
+    StartFilter& filter = start_filters_[w];
     for (uint32_t s : list) {
       const CompiledSignal& sig = signals_[s];
       SignalHead head;
@@ -214,6 +217,9 @@ absl::Status CompiledModel::CompileSignals() {
       if (sig.next_literal >= 0) {
         head.next_mask = sig.slots[sig.next_literal].mask;
       }
+      filter.next_mask |= head.next_mask;
+      filter.reach = std::max<uint32_t>(filter.reach, head.reach);
+      filter.unfiltered |= head.next_literal < 0;
       first_word_signals_.push_back(head);
     }
     first_word_begin_.push_back(
@@ -564,6 +570,17 @@ uint32_t CompiledModel::SignalAt(const TokenizedText& text, uint32_t i,
   const auto& tokens = text.tokens;
   const uint32_t w = tokens[i].word;
   const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
+  // Most candidates match nothing: when no token within reach has a word
+  // any of this word's signals needs next, none of them does MayMatch().
+  const StartFilter& filter = start_filters_[w];
+  if (!filter.unfiltered) {
+    const uint32_t last = std::min<uint32_t>(sentence_end, i + filter.reach + 2);
+    uint64_t seen = 0;
+    for (uint32_t p = i + 1; p < last; ++p) {
+      seen |= filter.next_mask >> (tokens[p].word & 63);
+    }
+    if ((seen & 1) == 0) return i + 1;
+  }
   int best_end = -1, best_literals = -1, best_entry = -1;
   for (uint32_t k = first_word_begin_[w]; k < first_word_begin_[w + 1]; ++k) {
     const SignalHead& head = first_word_signals_[k];

@@ -199,6 +199,15 @@ class CompiledModel {
     int reach = 0;
   };
 
+  // What all the signals a word starts have in common, checked before any
+  // of them: the union of their prefilter masks and the longest reach, or
+  // `unfiltered` when one of them has no prefilter.
+  struct StartFilter {
+    uint64_t next_mask = 0;
+    uint32_t reach = 0;
+    bool unfiltered = false;
+  };
+
   // A signal as a candidate first word lists it: the prefilter of its
   // CompiledSignal, copied so that rejecting it reads nothing else.
   struct SignalHead {
@@ -266,6 +275,7 @@ class CompiledModel {
   // so that a candidate token costs no pointer chase to a separate vector.
   std::vector<uint32_t> first_word_begin_;
   std::vector<SignalHead> first_word_signals_;
+  std::vector<StartFilter> start_filters_;  // by word id
 };
 
 }  // namespace dyadtone
