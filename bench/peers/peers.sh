@@ -13,9 +13,13 @@ if [ ! -d node_modules/vader-sentiment ] || [ ! -d node_modules/sentiment ]; the
     exit 0
   fi
 fi
+# The best of 5 repetitions on our side, as peer_bench.js takes the best of
+# 5 rounds on theirs: on a shared machine the best is the least disturbed.
 ours=$("$BUILD_DIR"/bench/peer_benchmark --benchmark_repetitions=5 \
-  --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null |
-  awk -F, '/_median/ {gsub("\"","",$1); sub("_median","",$1); print $1, $7}')
+  --benchmark_format=csv 2>/dev/null |
+  awk -F, '/^"BM_/ && !/_(mean|median|stddev|cv)"/ {
+             gsub("\"","",$1); if ($7 > best[$1]) best[$1] = $7 }
+           END { for (k in best) print k, best[k] }' | sort)
 theirs=$(node bench/peers/peer_bench.js "$SNIPPETS" 5)
 /usr/bin/python3 - "$ours" "$theirs" <<'PY'
 import json, sys

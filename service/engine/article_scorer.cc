@@ -70,12 +70,12 @@ bool ArticleScorer::IsStrong(const Mention& m) const {
 
 void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
                         ArticleResult* result) {
-  model_.FindMentions(text_, date_, &ws_.mentions);
+  model_.FindMentions(text_, ws_.starts, date_, &ws_.mentions);
   IndexTokens();
   if (LearnPersonNames()) IndexTokens();
-  model_.FindModifiers(text_, &ws_.modifiers);
+  model_.FindModifiers(text_, ws_.starts, &ws_.modifiers);
   MarkClauses();
-  model_.FindSignals(text_, &ws_.signals);
+  model_.FindSignals(text_, ws_.starts, &ws_.signals);
   CountCoMentions();
 
   const auto& signals = model_.lexicon().signals;
@@ -180,14 +180,21 @@ bool ArticleScorer::LearnPersonNames() {
     sizes |= uint64_t{1} << (name.norm_size & 63);
   }
   if (learnt.empty()) return false;
+  // Sorted, so that checking a token costs a binary search rather than a
+  // scan of every site of the article (quadratic in a long text).
+  std::sort(sites.begin(), sites.end());
   bool added = false;
   const size_t old_size = ws_.mentions.size();
-  for (uint32_t i = 0; i < tokens.size(); ++i) {
+  for (uint32_t i = static_cast<uint32_t>(
+           ws_.starts.Next(0, MatchStarts::kCapitalized));
+       i < tokens.size();
+       i = static_cast<uint32_t>(
+           ws_.starts.Next(i + 1, MatchStarts::kCapitalized))) {
     const Token& t = tokens[i];
     // The sizes of the names learnt spare most tokens a hash lookup.
-    if (ws_.mention_at[i] >= 0 || !t.Has(kCapitalized) ||
+    if (ws_.mention_at[i] >= 0 ||
         ((sizes >> (t.norm_size & 63)) & 1) == 0 ||
-        std::find(sites.begin(), sites.end(), i) != sites.end()) {
+        std::binary_search(sites.begin(), sites.end(), i)) {
       continue;
     }
     const auto it = learnt.find(text_.Norm(t));
@@ -232,7 +239,7 @@ void ArticleScorer::MarkClauses() {
     const ModifierKind k = ws_.modifiers[mod].kind;
     return k == ModifierKind::kClauseOpener || k == ModifierKind::kContrast;
   };
-  ws_.clause.assign(tokens.size(), 0);
+  ws_.clause.resize(tokens.size());
   uint32_t clause = 0;
   bool subordinate = false;  // the clause began with an opener
   const StructuralWords& sw = model_.words();
@@ -241,14 +248,12 @@ void ArticleScorer::MarkClauses() {
            w == sw.lparen || w == sw.rparen || w == sw.lbracket ||
            w == sw.rbracket;
   };
-  for (uint32_t i = 0; i < tokens.size(); ++i) {
+  // Only sentence starts, clause punctuation and modifiers can change the
+  // clause: the tokens between them take the current one.
+  uint32_t filled = 0;  // clause[] is set below this token
+  auto mark = [&](uint32_t i) {
+    std::fill(ws_.clause.begin() + filled, ws_.clause.begin() + i, clause);
     const uint32_t w = tokens[i].word;
-    // Most tokens change nothing: no sentence start, punctuation or opener.
-    if (!tokens[i].Has(kSentenceStart) && !model_.IsClausePunctuation(w) &&
-        ws_.modifier_at[i] < 0) {
-      ws_.clause[i] = clause;
-      continue;
-    }
     if (tokens[i].Has(kSentenceStart)) subordinate = false;
     const bool opener = opens_clause(i);
     bool boundary = tokens[i].Has(kSentenceStart) || is_break(w) ||
@@ -263,7 +268,24 @@ void ArticleScorer::MarkClauses() {
     if (opener) subordinate = true;
     if (boundary && i > 0) ++clause;
     ws_.clause[i] = clause;
+    filled = i + 1;
+  };
+  // The marked tokens and the modifiers are both in text order: merge them.
+  auto next_mark = [this](size_t from) {
+    return ws_.starts.Next(from, MatchStarts::kClauseMark);
+  };
+  size_t m = next_mark(0);
+  for (const ModifierMatch& mod : ws_.modifiers) {
+    for (; m < mod.first_token; m = next_mark(m + 1)) {
+      mark(static_cast<uint32_t>(m));
+    }
+    if (m == mod.first_token) m = next_mark(m + 1);
+    mark(mod.first_token);
   }
+  for (; m < tokens.size(); m = next_mark(m + 1)) {
+    mark(static_cast<uint32_t>(m));
+  }
+  std::fill(ws_.clause.begin() + filled, ws_.clause.end(), clause);
 }
 
 // Is there a modifier of `kind` starting in tokens [from, to) within

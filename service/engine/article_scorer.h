@@ -20,6 +20,7 @@ namespace dyadtone {
 // not reallocate its buffers for every article.
 struct ScoringWorkspace {
   TokenizedText text;
+  MatchStarts starts;  // set with the words
   std::vector<Mention> mentions;
   std::vector<ModifierMatch> modifiers;
   std::vector<SignalMatch> signals;
@@ -32,7 +33,8 @@ struct ScoringWorkspace {
 
 class ArticleScorer {
  public:
-  // REQUIRES: ws->text is tokenized with words assigned.
+  // REQUIRES: ws->text is tokenized with words assigned, and ws->starts
+  // set by the same AssignWords().
   ArticleScorer(const CompiledModel& model, ScoringWorkspace* ws,
                 const std::optional<absl::CivilDay>& date);
 

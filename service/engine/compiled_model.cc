@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "absl/strings/str_cat.h"
 
@@ -199,7 +204,10 @@ absl::Status CompiledModel::CompileSignals() {
     }
   }
   first_word_begin_.push_back(0);
-  for (const std::vector<uint32_t>& list : by_word) {
+  start_filters_.resize(by_word.size());
+  for (size_t w = 0; w < by_word.size(); ++w) {
+    const std::vector<uint32_t>& list = by_word[w];
+    StartFilter& filter = start_filters_[w];
     for (uint32_t s : list) {
       const CompiledSignal& sig = signals_[s];
       SignalHead head;
@@ -209,6 +217,9 @@ absl::Status CompiledModel::CompileSignals() {
       if (sig.next_literal >= 0) {
         head.next_mask = sig.slots[sig.next_literal].mask;
       }
+      filter.next_mask |= head.next_mask;
+      filter.reach = std::max<uint32_t>(filter.reach, head.reach);
+      filter.unfiltered |= head.next_literal < 0;
       first_word_signals_.push_back(head);
     }
     first_word_begin_.push_back(
@@ -263,27 +274,89 @@ bool CompiledModel::IsPatternWord(int entry, uint32_t word) const {
   return false;
 }
 
-void CompiledModel::AssignWords(TokenizedText* text) const {
+uint8_t* MatchStarts::Prepare(size_t tokens) {
+  if (marks_.size() < tokens + kPadding) marks_.resize(tokens + kPadding);
+  std::memset(marks_.data(), 0, tokens + kPadding);
+  tokens_ = tokens;
+  return marks_.data();
+}
+
+size_t MatchStarts::Next(size_t from, uint8_t marks) const {
+  const uint8_t* p = marks_.data();
+#if defined(__SSE2__)
+  // Sixteen tokens at a time; the zero padding ends the last chunk.
+  const __m128i want = _mm_set1_epi8(static_cast<char>(marks));
+  const __m128i zero = _mm_setzero_si128();
+  for (size_t i = from; i < tokens_; i += 16) {
+    const __m128i v = _mm_and_si128(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), want);
+    const unsigned hit =
+        ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero))) &
+        0xFFFF;
+    if (hit != 0) {
+      return std::min(tokens_, i + static_cast<size_t>(__builtin_ctz(hit)));
+    }
+  }
+  return tokens_;
+#else
+  size_t i = from;
+  while (i < tokens_ && (p[i] & marks) == 0) ++i;
+  return std::min(i, tokens_);
+#endif
+}
+
+inline void CompiledModel::Mark(const Token* tokens, size_t i,
+                                uint8_t* marks) const {
+  const Token& t = tokens[i];
+  const uint8_t f = word_flags_[t.word];
+  // A capitalised name before the second word of a veto ("<Name> Street")
+  // may start one (rare).
+  if ((f & kFollowsName) && i > 0 && IsNameToken(tokens[i - 1])) {
+    marks[i - 1] |= MatchStarts::kMention;
+  }
+  marks[i] |= static_cast<uint8_t>(
+      ((f & kStartsAlias) ? MatchStarts::kMention : 0) |
+      ((f & kStartsModifier) ? MatchStarts::kModifier : 0) |
+      ((f & kStartsSignal) ? MatchStarts::kSignal : 0) |
+      ((f & kClauseBreak) || t.Has(kSentenceStart) ? MatchStarts::kClauseMark
+                                                   : 0) |
+      (t.Has(kCapitalized) ? MatchStarts::kCapitalized : 0));
+}
+
+void CompiledModel::AssignWords(TokenizedText* text,
+                                MatchStarts* starts) const {
   // TokenizedText::norm keeps kNormPadding bytes after the last token.
   static_assert(kNormPadding >= WordTable::kPadding);
   const char* norm = text->norm.data();
-  auto& tokens = text->tokens;
+  Token* const tokens = text->tokens.data();
+  const size_t n = text->tokens.size();
+  uint8_t* const marks = starts != nullptr ? starts->Prepare(n) : nullptr;
   // Each token's slot is prefetched kAhead tokens before it is looked up,
   // so that the lookups' cache misses overlap.
   constexpr size_t kAhead = 16;
   std::array<WordTable::Key, kAhead> keys;
   auto key_of = [&](size_t i) {
     const WordTable::Key key =
-        WordTable::MakeKey(norm + tokens[i].norm_begin, tokens[i].norm_size);
+        WordTable::MakeKey(norm + tokens[i].begin, tokens[i].norm_size);
     word_table_.Prefetch(key);
     return key;
   };
-  for (size_t i = 0; i < kAhead && i < tokens.size(); ++i) keys[i] = key_of(i);
-  for (size_t i = 0; i < tokens.size(); ++i) {
+  for (size_t i = 0; i < kAhead && i < n; ++i) keys[i] = key_of(i);
+  for (size_t i = 0; i < n; ++i) {
     const WordTable::Key key = keys[i % kAhead];
-    if (i + kAhead < tokens.size()) keys[i % kAhead] = key_of(i + kAhead);
+    if (i + kAhead < n) keys[i % kAhead] = key_of(i + kAhead);
     tokens[i].word = word_table_.Find(key);
+    if (marks != nullptr) Mark(tokens, i, marks);
   }
+}
+
+MatchStarts CompiledModel::StartsOf(const TokenizedText& text) const {
+  MatchStarts starts;
+  uint8_t* const marks = starts.Prepare(text.tokens.size());
+  for (size_t i = 0; i < text.tokens.size(); ++i) {
+    Mark(text.tokens.data(), i, marks);
+  }
+  return starts;
 }
 
 bool CompiledModel::IsNameToken(const Token& t) const {
@@ -338,107 +411,120 @@ bool CompiledModel::CaseOk(const Alias& alias, const TokenizedText& text,
 void CompiledModel::FindMentions(const TokenizedText& text,
                                  const std::optional<absl::CivilDay>& date,
                                  std::vector<Mention>* out) const {
+  FindMentions(text, StartsOf(text), date, out);
+}
+
+void CompiledModel::FindMentions(const TokenizedText& text,
+                                 const MatchStarts& starts,
+                                 const std::optional<absl::CivilDay>& date,
+                                 std::vector<Mention>* out) const {
   out->clear();
   std::vector<std::pair<uint32_t, uint32_t>> hits;
-  const auto& tokens = text.tokens;
-  uint32_t i = 0;
-  while (i < tokens.size()) {
-    const Token& t = tokens[i];
-    const bool may_start =
-        (word_flags_[t.word] & kStartsAlias) ||
-        (i + 1 < tokens.size() &&
-         (word_flags_[tokens[i + 1].word] & kFollowsName) && IsNameToken(t));
-    if (!may_start) {
-      ++i;
-      continue;
-    }
-    const uint32_t sentence_end = text.sentences[t.sentence].end_token;
-    hits.clear();
-    WalkAliases(text, 0, i, sentence_end, 0, &hits);
-    // Longest first; at equal length a veto, then the kind priority.
-    uint32_t best_end = 0;
-    int best_alias = -1;
-    bool vetoed = false, ambiguous = false;
-    for (const auto& [end, node] : hits) {
-      for (int p : aliases_.payload[node]) {
-        if (p < 0) {
-          if (end > best_end || (end == best_end && !vetoed)) {
-            best_end = end, vetoed = true, best_alias = -1, ambiguous = false;
-          }
-          continue;
-        }
-        const Alias& a = gazetteer_.aliases[p];
-        if (!CaseOk(a, text, i, end)) continue;
-        if (a.kind == AliasKind::kPerson && !InTerm(a, date)) continue;
-        if (end < best_end || (end == best_end && vetoed)) continue;
-        if (end > best_end || best_alias < 0) {
-          best_end = end, best_alias = p, vetoed = false, ambiguous = false;
-          continue;
-        }
-        const Alias& b = gazetteer_.aliases[best_alias];
-        if (a.actor != b.actor) {
-          ambiguous = true;
-        } else if (a.kind < b.kind) {
-          best_alias = p;
-        }
-      }
-    }
-    if (best_end == 0) {
-      ++i;
-      continue;
-    }
-    if (!vetoed && !ambiguous && best_alias >= 0) {
-      Mention m;
-      m.first_token = i;
-      m.end_token = best_end;
-      m.alias = best_alias;
-      m.actor = gazetteer_.aliases[best_alias].actor;
-      m.kind = gazetteer_.aliases[best_alias].kind;
-      // "in Islamabad", "in northern Kosovo".
-      const uint32_t first = text.sentences[t.sentence].first_token;
-      for (uint32_t back = 1; back <= 2 && i >= first + back; ++back) {
-        const Token& p = tokens[i - back];
-        if (IsLocativeWord(text.Norm(p))) m.locative = true;
-        if (!p.Has(kWordToken) || p.Has(kCapitalized)) break;
-      }
-      out->push_back(m);
-    }
-    i = best_end;
+  const size_t n = text.tokens.size();
+  size_t i = starts.Next(0, MatchStarts::kMention);
+  while (i < n) {
+    const uint32_t next =
+        MentionAt(text, static_cast<uint32_t>(i), date, &hits, out);
+    i = starts.Next(next, MatchStarts::kMention);
   }
+}
+
+uint32_t CompiledModel::MentionAt(
+    const TokenizedText& text, uint32_t i,
+    const std::optional<absl::CivilDay>& date,
+    std::vector<std::pair<uint32_t, uint32_t>>* hits,
+    std::vector<Mention>* out) const {
+  const auto& tokens = text.tokens;
+  const Token& t = tokens[i];
+  const uint32_t sentence_end = text.sentences[t.sentence].end_token;
+  hits->clear();
+  WalkAliases(text, 0, i, sentence_end, 0, hits);
+  // Longest first; at equal length a veto, then the kind priority.
+  uint32_t best_end = 0;
+  int best_alias = -1;
+  bool vetoed = false, ambiguous = false;
+  for (const auto& [end, node] : *hits) {
+    for (int p : aliases_.payload[node]) {
+      if (p < 0) {
+        if (end > best_end || (end == best_end && !vetoed)) {
+          best_end = end, vetoed = true, best_alias = -1, ambiguous = false;
+        }
+        continue;
+      }
+      const Alias& a = gazetteer_.aliases[p];
+      if (!CaseOk(a, text, i, end)) continue;
+      if (a.kind == AliasKind::kPerson && !InTerm(a, date)) continue;
+      if (end < best_end || (end == best_end && vetoed)) continue;
+      if (end > best_end || best_alias < 0) {
+        best_end = end, best_alias = p, vetoed = false, ambiguous = false;
+        continue;
+      }
+      const Alias& b = gazetteer_.aliases[best_alias];
+      if (a.actor != b.actor) {
+        ambiguous = true;
+      } else if (a.kind < b.kind) {
+        best_alias = p;
+      }
+    }
+  }
+  if (best_end == 0) return i + 1;
+  if (!vetoed && !ambiguous && best_alias >= 0) {
+    Mention m;
+    m.first_token = i;
+    m.end_token = best_end;
+    m.alias = best_alias;
+    m.actor = gazetteer_.aliases[best_alias].actor;
+    m.kind = gazetteer_.aliases[best_alias].kind;
+    // "in Islamabad", "in northern Kosovo".
+    const uint32_t first = text.sentences[t.sentence].first_token;
+    for (uint32_t back = 1; back <= 2 && i >= first + back; ++back) {
+      const Token& p = tokens[i - back];
+      if (IsLocativeWord(text.Norm(p))) m.locative = true;
+      if (!p.Has(kWordToken) || p.Has(kCapitalized)) break;
+    }
+    out->push_back(m);
+  }
+  return best_end;
 }
 
 void CompiledModel::FindModifiers(const TokenizedText& text,
                                   std::vector<ModifierMatch>* out) const {
+  FindModifiers(text, StartsOf(text), out);
+}
+
+void CompiledModel::FindModifiers(const TokenizedText& text,
+                                  const MatchStarts& starts,
+                                  std::vector<ModifierMatch>* out) const {
   out->clear();
-  const auto& tokens = text.tokens;
-  uint32_t i = 0;
-  while (i < tokens.size()) {
-    if (!(word_flags_[tokens[i].word] & kStartsModifier)) {
-      ++i;
-      continue;
-    }
-    const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
-    uint32_t node = 0, best_end = 0;
-    int best = -1;
-    for (uint32_t j = i; j < sentence_end; ++j) {
-      const uint32_t w = tokens[j].word;
-      if (j > i && (word_flags_[w] & kContinuesModifier) == 0) break;
-      node = modifiers_.Child(node, w);
-      if (node == 0) break;
-      if (!modifiers_.payload[node].empty()) {
-        best_end = j + 1;
-        best = modifiers_.payload[node].front();
-      }
-    }
-    if (best < 0) {
-      ++i;
-      continue;
-    }
-    out->push_back(ModifierMatch{i, best_end,
-                                 static_cast<ModifierKind>(best >> kKindShift),
-                                 best & kIndexMask});
-    i = best_end;
+  const size_t n = text.tokens.size();
+  size_t i = starts.Next(0, MatchStarts::kModifier);
+  while (i < n) {
+    const uint32_t next = ModifierAt(text, static_cast<uint32_t>(i), out);
+    i = starts.Next(next, MatchStarts::kModifier);
   }
+}
+
+uint32_t CompiledModel::ModifierAt(const TokenizedText& text, uint32_t i,
+                                   std::vector<ModifierMatch>* out) const {
+  const auto& tokens = text.tokens;
+  const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
+  uint32_t node = 0, best_end = 0;
+  int best = -1;
+  for (uint32_t j = i; j < sentence_end; ++j) {
+    const uint32_t w = tokens[j].word;
+    if (j > i && (word_flags_[w] & kContinuesModifier) == 0) break;
+    node = modifiers_.Child(node, w);
+    if (node == 0) break;
+    if (!modifiers_.payload[node].empty()) {
+      best_end = j + 1;
+      best = modifiers_.payload[node].front();
+    }
+  }
+  if (best < 0) return i + 1;
+  out->push_back(ModifierMatch{i, best_end,
+                               static_cast<ModifierKind>(best >> kKindShift),
+                               best & kIndexMask});
+  return best_end;
 }
 
 // Returns the end of the longest match of slots [slot, ...) at `pos`, or -1.
@@ -464,35 +550,51 @@ int CompiledModel::MatchSlots(const CompiledSignal& sig,
 
 void CompiledModel::FindSignals(const TokenizedText& text,
                                 std::vector<SignalMatch>* out) const {
+  FindSignals(text, StartsOf(text), out);
+}
+
+void CompiledModel::FindSignals(const TokenizedText& text,
+                                const MatchStarts& starts,
+                                std::vector<SignalMatch>* out) const {
   out->clear();
-  const auto& tokens = text.tokens;
-  uint32_t i = 0;
-  while (i < tokens.size()) {
-    const uint32_t w = tokens[i].word;
-    if (!(word_flags_[w] & kStartsSignal)) {
-      ++i;
-      continue;
-    }
-    const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
-    int best_end = -1, best_literals = -1, best_entry = -1;
-    for (uint32_t k = first_word_begin_[w]; k < first_word_begin_[w + 1];
-         ++k) {
-      const SignalHead& head = first_word_signals_[k];
-      if (!MayMatch(head, text, i + 1, sentence_end)) continue;
-      const CompiledSignal& sig = signals_[head.signal];
-      const int end = MatchSlots(sig, text, 1, i + 1, sentence_end);
-      if (end < 0) continue;
-      if (end > best_end || (end == best_end && sig.literals > best_literals)) {
-        best_end = end, best_literals = sig.literals, best_entry = sig.entry;
-      }
-    }
-    if (best_entry < 0) {
-      ++i;
-      continue;
-    }
-    out->push_back(SignalMatch{i, static_cast<uint32_t>(best_end), best_entry});
-    i = static_cast<uint32_t>(best_end);
+  const size_t n = text.tokens.size();
+  size_t i = starts.Next(0, MatchStarts::kSignal);
+  while (i < n) {
+    const uint32_t next = SignalAt(text, static_cast<uint32_t>(i), out);
+    i = starts.Next(next, MatchStarts::kSignal);
   }
+}
+
+uint32_t CompiledModel::SignalAt(const TokenizedText& text, uint32_t i,
+                                 std::vector<SignalMatch>* out) const {
+  const auto& tokens = text.tokens;
+  const uint32_t w = tokens[i].word;
+  const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
+  // Most candidates match nothing: when no token within reach has a word
+  // any of this word's signals needs next, none of them does MayMatch().
+  const StartFilter& filter = start_filters_[w];
+  if (!filter.unfiltered) {
+    const uint32_t last = std::min<uint32_t>(sentence_end, i + filter.reach + 2);
+    uint64_t seen = 0;
+    for (uint32_t p = i + 1; p < last; ++p) {
+      seen |= filter.next_mask >> (tokens[p].word & 63);
+    }
+    if ((seen & 1) == 0) return i + 1;
+  }
+  int best_end = -1, best_literals = -1, best_entry = -1;
+  for (uint32_t k = first_word_begin_[w]; k < first_word_begin_[w + 1]; ++k) {
+    const SignalHead& head = first_word_signals_[k];
+    if (!MayMatch(head, text, i + 1, sentence_end)) continue;
+    const CompiledSignal& sig = signals_[head.signal];
+    const int end = MatchSlots(sig, text, 1, i + 1, sentence_end);
+    if (end < 0) continue;
+    if (end > best_end || (end == best_end && sig.literals > best_literals)) {
+      best_end = end, best_literals = sig.literals, best_entry = sig.entry;
+    }
+  }
+  if (best_entry < 0) return i + 1;
+  out->push_back(SignalMatch{i, static_cast<uint32_t>(best_end), best_entry});
+  return static_cast<uint32_t>(best_end);
 }
 
 }  // namespace dyadtone

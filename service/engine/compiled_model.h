@@ -62,6 +62,34 @@ struct SignalMatch {
   int entry = -1;  // into LexiconData::signals
 };
 
+// What each token can start, found in AssignWords()'s pass over the tokens
+// (one byte a token), so that the matchers and the scorer's passes visit the
+// tokens where they have something to do rather than every token.
+class MatchStarts {
+ public:
+  enum Mark : uint8_t {
+    kMention = 1,      // may start a country mention
+    kModifier = 2,     // may start a modifier phrase
+    kSignal = 4,       // may start a signal pattern
+    kClauseMark = 8,   // first word of a sentence, or clause punctuation
+    kCapitalized = 16,  // has kCapitalized
+  };
+
+  // Room for `tokens` tokens, unmarked.
+  uint8_t* Prepare(size_t tokens);
+
+  // The first token at or after `from` with a mark in `marks`, or the
+  // number of tokens if none.
+  size_t Next(size_t from, uint8_t marks) const;
+
+  size_t size() const { return tokens_; }
+
+ private:
+  static constexpr size_t kPadding = 16;  // zero bytes after the last token
+  std::vector<uint8_t> marks_;
+  size_t tokens_ = 0;
+};
+
 // Word ids of the punctuation and function words the scorer's rules look
 // at, so that they compare integers, not strings.
 struct StructuralWords {
@@ -79,21 +107,29 @@ class CompiledModel {
   const GazetteerData& gazetteer() const { return gazetteer_; }
   const LexiconData& lexicon() const { return lexicon_; }
 
-  // Sets Token::word for every token.
-  void AssignWords(TokenizedText* text) const;
+  // Sets Token::word for every token, and fills `starts` if not null.
+  void AssignWords(TokenizedText* text, MatchStarts* starts = nullptr) const;
 
   // Finds country mentions, leftmost-longest, honouring case rules, vetoes
-  // and (for persons) the article date. REQUIRES: AssignWords() was called.
+  // and (for persons) the article date. REQUIRES: AssignWords() was called,
+  // with `starts` when given here.
   void FindMentions(const TokenizedText& text,
+                    const std::optional<absl::CivilDay>& date,
+                    std::vector<Mention>* out) const;
+  void FindMentions(const TokenizedText& text, const MatchStarts& starts,
                     const std::optional<absl::CivilDay>& date,
                     std::vector<Mention>* out) const;
 
   // Finds modifier phrases, leftmost-longest.
   void FindModifiers(const TokenizedText& text,
                      std::vector<ModifierMatch>* out) const;
+  void FindModifiers(const TokenizedText& text, const MatchStarts& starts,
+                     std::vector<ModifierMatch>* out) const;
 
   // Finds signal patterns within sentences, leftmost-longest, no overlaps.
   void FindSignals(const TokenizedText& text,
+                   std::vector<SignalMatch>* out) const;
+  void FindSignals(const TokenizedText& text, const MatchStarts& starts,
                    std::vector<SignalMatch>* out) const;
 
   // True if `word` is a title word ("minister") from the gazetteer.
@@ -163,6 +199,15 @@ class CompiledModel {
     int reach = 0;
   };
 
+  // What all the signals a word starts have in common, checked before any
+  // of them: the union of their prefilter masks and the longest reach, or
+  // `unfiltered` when one of them has no prefilter.
+  struct StartFilter {
+    uint64_t next_mask = 0;
+    uint32_t reach = 0;
+    bool unfiltered = false;
+  };
+
   // A signal as a candidate first word lists it: the prefilter of its
   // CompiledSignal, copied so that rejecting it reads nothing else.
   struct SignalHead {
@@ -183,6 +228,22 @@ class CompiledModel {
   absl::Status CompileSignals();
   static void SetPrefilter(CompiledSignal* sig);
   void CompileModifiers();
+
+  // The marks of token i, whose word is assigned; a mark of the token before
+  // it may be added.
+  void Mark(const Token* tokens, size_t i, uint8_t* marks) const;
+  // The match starts of `text`, for the overloads without them.
+  MatchStarts StartsOf(const TokenizedText& text) const;
+  // The mention that starts at token i, if any, appended to `out`; returns
+  // the token to go on from.
+  uint32_t MentionAt(const TokenizedText& text, uint32_t i,
+                     const std::optional<absl::CivilDay>& date,
+                     std::vector<std::pair<uint32_t, uint32_t>>* hits,
+                     std::vector<Mention>* out) const;
+  uint32_t ModifierAt(const TokenizedText& text, uint32_t i,
+                      std::vector<ModifierMatch>* out) const;
+  uint32_t SignalAt(const TokenizedText& text, uint32_t i,
+                    std::vector<SignalMatch>* out) const;
 
   // Walks the alias trie from `node` at token i; records every terminal
   // reached as (end token, node).
@@ -214,6 +275,7 @@ class CompiledModel {
   // so that a candidate token costs no pointer chase to a separate vector.
   std::vector<uint32_t> first_word_begin_;
   std::vector<SignalHead> first_word_signals_;
+  std::vector<StartFilter> start_filters_;  // by word id
 };
 
 }  // namespace dyadtone

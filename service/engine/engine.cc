@@ -126,7 +126,7 @@ absl::StatusOr<ArticleResult> Engine::Score(const ArticleInput& input) const {
   if (ws.text.tokens.empty()) {
     return absl::InvalidArgumentError("text has no words");
   }
-  model_->AssignWords(&ws.text);
+  model_->AssignWords(&ws.text, &ws.starts);
 
   ArticleResult result;
   result.tokens = static_cast<int>(ws.text.tokens.size());

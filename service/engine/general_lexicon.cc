@@ -113,6 +113,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -285,20 +289,32 @@ constexpr bool IsPunct(unsigned char c) {
          (c >= 123 && c <= 126);
 }
 
-// Byte classes for the tokeniser's inner loops.
+// Byte classes for the tokeniser's inner loop.
 enum ByteClass : uint8_t {
-  kClassSpace = 1,  // ASCII whitespace
-  kClassPunct = 2,  // string.punctuation
-  kClassHigh = 4,   // >= 0x80: may start a Unicode space
+  kClassSpace = 1,       // ASCII whitespace
+  kClassPunct = 2,       // string.punctuation
+  kClassHigh = 4,        // >= 0x80: may start a Unicode space
+  kClassUpper = 8,       // A-Z
+  kClassLower = 16,      // a-z
+  kClassApostrophe = 32,  // '
+  kClassEmphasis = 64,   // ! or ?
+  kClassRun = 128,       // ScanToken(): the token may have a run of three
+                         // equal letters ("sooo")
 };
 struct ByteClassTable {
   uint8_t of[256];
-  constexpr ByteClassTable() : of() {
+  char lower[256];  // ASCII lower case; other bytes unchanged
+  constexpr ByteClassTable() : of(), lower() {
     for (int c = 0; c < 256; ++c) {
       const auto u = static_cast<unsigned char>(c);
-      of[c] = static_cast<uint8_t>((IsAsciiSpace(u) ? kClassSpace : 0) |
-                                   (IsPunct(u) ? kClassPunct : 0) |
-                                   (c >= 0x80 ? kClassHigh : 0));
+      of[c] = static_cast<uint8_t>(
+          (IsAsciiSpace(u) ? kClassSpace : 0) |
+          (IsPunct(u) ? kClassPunct : 0) | (c >= 0x80 ? kClassHigh : 0) |
+          (c >= 'A' && c <= 'Z' ? kClassUpper : 0) |
+          (c >= 'a' && c <= 'z' ? kClassLower : 0) |
+          (c == '\'' ? kClassApostrophe : 0) |
+          (c == '!' || c == '?' ? kClassEmphasis : 0));
+      lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
   }
 };
@@ -411,6 +427,113 @@ std::string LowerString(std::string_view s) {
   std::string out(s.size(), '\0');
   LowerAndIsUpper(s, out.data());
   return out;
+}
+
+// What ScanToken() saw in a token.
+struct Scanned {
+  const unsigned char* end;  // one past the token's last byte
+  uint8_t classes;  // ByteClass bits of its bytes (kClassUpper and
+                    // kClassLower also for the cased letters above ASCII)
+};
+
+// Finds the end of the whitespace-separated token that starts at `p` (not a
+// space) and writes the lower case of its bytes to `out` as
+// LowerAndIsUpper() does, in the same pass: the token's bytes are read once.
+inline Scanned ScanTokenBytes(const unsigned char* p, const unsigned char* end,
+                              char* out) {
+  uint8_t classes = kClassRun;  // not looked for here
+  const unsigned char* q = p;
+  for (; q < end; ++q) {
+    const unsigned char c = *q;
+    const uint8_t k = kByteClass.of[c];
+    if (k & (kClassSpace | kClassHigh)) {
+      if (k & kClassSpace) break;
+      if (SpaceLength(q, end) != 0) break;
+      // A two-byte character: cased where LowerTwoByte() covers it.
+      if (c >= 0xC2 && c <= 0xDF && q + 1 < end && (q[1] & 0xC0) == 0x80) {
+        const uint32_t cp = ((c & 0x1Fu) << 6) | (q[1] & 0x3Fu);
+        const uint32_t lc = LowerTwoByte(cp);
+        if (lc != cp || cp == 0x130) {
+          classes |= kClassUpper;
+        } else if (IsLowerTwoByte(cp)) {
+          classes |= kClassLower;
+        }
+        out[q - p] = static_cast<char>(0xC0 | (lc >> 6));
+        out[q - p + 1] = static_cast<char>(0x80 | (lc & 0x3F));
+        classes |= kClassHigh;
+        ++q;
+        continue;
+      }
+    }
+    out[q - p] = kByteClass.lower[c];
+    classes |= k;
+  }
+  return Scanned{q, classes};
+}
+
+#if defined(__SSE2__)
+// ScanTokenBytes() for the common token: ASCII, shorter than 16 bytes and
+// followed by an ASCII space, classified and lower-cased 16 bytes at once.
+// It also tells exactly whether the token has a run of three equal letters.
+// Returns false, having written nothing, for any other token.
+// REQUIRES: 16 bytes are readable at `p` and writable at `out`.
+inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
+                                Scanned* scanned) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto in = [&v](char lo, char hi) {  // lo <= byte <= hi, for ASCII bounds
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(lo - 1)),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8(hi + 1)));
+  };
+  const __m128i space = _mm_or_si128(in(0x09, 0x0D), in(0x1C, 0x20));
+  // Bytes above ASCII are negative here: they match no range above.
+  const unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v));
+  const unsigned stop = static_cast<unsigned>(_mm_movemask_epi8(space)) | high;
+  if (stop == 0) return false;  // 16 bytes or more
+  const int len = __builtin_ctz(stop);
+  if ((high >> len) & 1) return false;  // maybe a Unicode space or letter
+  const unsigned keep = (1u << len) - 1;
+  const __m128i upper = in('A', 'Z');
+  const __m128i lower = in('a', 'z');
+  const __m128i lowered =
+      _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
+  auto bits = [keep](__m128i m) {
+    return static_cast<unsigned>(_mm_movemask_epi8(m)) & keep;
+  };
+  // Byte k starts a run when bytes k, k+1 and k+2 are the same letter.
+  const unsigned letters = bits(_mm_or_si128(upper, lower));
+  const unsigned same_next =
+      bits(_mm_cmpeq_epi8(lowered, _mm_srli_si128(lowered, 1)));
+  const unsigned runs = letters & same_next & (same_next >> 1) & (keep >> 2);
+  const unsigned emphasis = bits(_mm_or_si128(
+      _mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+      _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
+  const unsigned apostrophes = bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+  scanned->end = p + len;
+  scanned->classes = static_cast<uint8_t>(
+      (bits(upper) ? kClassUpper : 0) | (bits(lower) ? kClassLower : 0) |
+      (runs ? kClassRun : 0) | (emphasis ? kClassEmphasis : 0) |
+      (apostrophes ? kClassApostrophe : 0));
+  return true;
+}
+#endif
+
+// The token that starts at `p`: ScanTokenBytes(), with a fast path.
+inline Scanned ScanToken(const unsigned char* p, const unsigned char* end,
+                         char* out) {
+#if defined(__SSE2__)
+  Scanned scanned;
+  if (end - p >= 16 && ScanShortAsciiToken(p, out, &scanned)) return scanned;
+#endif
+  return ScanTokenBytes(p, end, out);
+}
+
+// Occurrences of `c` in [b, e).
+inline size_t CountByte(const unsigned char* b, const unsigned char* e,
+                        unsigned char c) {
+  size_t k = 0;
+  for (; b < e; ++b) k += *b == c;
+  return k;
 }
 
 // Characters (code points) in [b, e), counted up to `limit`.
@@ -598,6 +721,13 @@ double NegationCheck(double valence, const Token* t, int start_i, size_t i,
 
 // _special_idioms_check, for i >= 3.
 double SpecialIdiomsCheck(double valence, const Token* t, size_t n, size_t i) {
+  // Every phrase below has at least two words, all of them kPhrase words:
+  // with fewer than two among the words it looks at, none can match.
+  int phrase_words = 0;
+  for (size_t j = i - 3; j <= i + 2 && j < n; ++j) {
+    phrase_words += (t[j].flags & kPhrase) != 0;
+  }
+  if (phrase_words < 2) return valence;
   const double* v = nullptr;
   if ((v = SpecialCase(t, {i - 1, i})) ||             // onezero
       (v = SpecialCase(t, {i - 2, i - 1, i})) ||      // twoonezero
@@ -687,20 +817,8 @@ void ContrastCheck(const Token* t, size_t n, double* s) {
   for (size_t j = bi + 1; j < n; ++j) s[j] *= 1.5;
 }
 
-// _amplify_ep + _amplify_qm.
-double PunctuationEmphasis(std::string_view text) {
-  auto count = [text](char c) {
-    size_t k = 0;
-    const char* p = text.data();
-    const char* const end = p + text.size();
-    while ((p = static_cast<const char*>(std::memchr(p, c, end - p)))) {
-      ++k;
-      ++p;
-    }
-    return k;
-  };
-  size_t ep = count('!');
-  const size_t qm = count('?');
+// _amplify_ep + _amplify_qm, from the counts of '!' and '?' in the text.
+double PunctuationEmphasis(size_t ep, size_t qm) {
   if (ep > 4) ep = 4;
   double amplifier = static_cast<double>(ep) * kExclaim;
   if (qm > 1) {
@@ -710,15 +828,16 @@ double PunctuationEmphasis(std::string_view text) {
 }
 
 // score_valence. The sum of valences is multiplied by `scale` (1 in kVader)
-// before the punctuation emphasis is added and it is normalised.
-GeneralScores ScoreValence(const double* s, size_t n, std::string_view text,
+// before the punctuation emphasis is added and it is normalised. `ep` and
+// `qm` count the '!' and '?' of the text.
+GeneralScores ScoreValence(const double* s, size_t n, size_t ep, size_t qm,
                            double scale) {
   GeneralScores out;
   if (n == 0) return out;
   double sum = 0;
   for (size_t k = 0; k < n; ++k) sum += s[k];
   sum *= scale;
-  const double amplifier = PunctuationEmphasis(text);
+  const double amplifier = PunctuationEmphasis(ep, qm);
   if (sum > 0) {
     sum += amplifier;
   } else if (sum < 0) {
@@ -920,25 +1039,39 @@ absl::StatusOr<std::unique_ptr<const GeneralLexicon>> GeneralLexicon::Parse(
   auto lexicon = std::unique_ptr<GeneralLexicon>(new GeneralLexicon());
   lexicon->format_ = detected;
   lexicon->options_ = options;
-  lexicon->entries_.reserve(parsed.size() + 128);
+  absl::flat_hash_map<std::string, Entry> entries;
+  entries.reserve(parsed.size() + 128);
   // Keys written in another case first, so that a key written in lower case
   // wins over them; within each group the later line wins.
   for (bool exact : {false, true}) {
     for (const Parsed& p : parsed) {
       if (p.exact != exact) continue;
-      Entry& e = lexicon->entries_[p.key];
+      Entry& e = entries[p.key];
       e.valence = p.valence;
       e.in_lexicon = true;
     }
   }
-  lexicon->lexicon_size_ = lexicon->entries_.size();
-  lexicon->AddRuleWords();
+  lexicon->lexicon_size_ = entries.size();
+  AddRuleWords(&entries);
+  std::vector<std::pair<std::string, uint32_t>> ids;
+  ids.reserve(entries.size());
+  lexicon->entries_.reserve(entries.size() + 1);
+  lexicon->entries_.emplace_back();  // id 0: not in the table
+  for (auto& [word, entry] : entries) {
+    ids.emplace_back(word, static_cast<uint32_t>(lexicon->entries_.size()));
+    lexicon->entries_.push_back(entry);
+  }
+  lexicon->words_ = WordTable(ids);
+  if (options.mode == GeneralToneOptions::Mode::kDyadtone) {
+    if (absl::Status s = lexicon->AddRegularForms(ids); !s.ok()) return s;
+  }
   return std::unique_ptr<const GeneralLexicon>(std::move(lexicon));
 }
 
-void GeneralLexicon::AddRuleWords() {
-  auto add = [this](std::string_view word, uint16_t flag) -> Entry& {
-    Entry& e = entries_.try_emplace(std::string(word)).first->second;
+void GeneralLexicon::AddRuleWords(
+    absl::flat_hash_map<std::string, Entry>* entries) {
+  auto add = [entries](std::string_view word, uint16_t flag) -> Entry& {
+    Entry& e = entries->try_emplace(std::string(word)).first->second;
     e.flags |= flag;
     return e;
   };
@@ -979,11 +1112,6 @@ absl::StatusOr<std::unique_ptr<const GeneralLexicon>> GeneralLexicon::LoadFile(
 // ---------------------------------------------------------------------------
 // Scoring (SentimentIntensityAnalyzer.polarity_scores).
 
-const GeneralLexicon::Entry* GeneralLexicon::Find(std::string_view word) const {
-  auto it = entries_.find(absl::string_view(word.data(), word.size()));
-  return it == entries_.end() ? nullptr : &it->second;
-}
-
 namespace {
 
 // Whether `word` has a run of >= 3 equal ASCII lower-case letters.
@@ -997,9 +1125,14 @@ bool HasLetterRun(std::string_view word) {
   return false;
 }
 
-bool EndsWith(std::string_view word, std::string_view suffix) {
-  return word.size() >= suffix.size() &&
-         word.substr(word.size() - suffix.size()) == suffix;
+// Byte by byte: the suffixes are short, and a call to memcmp costs more.
+inline bool EndsWith(std::string_view word, std::string_view suffix) {
+  if (word.size() < suffix.size()) return false;
+  const char* w = word.data() + word.size() - suffix.size();
+  for (size_t k = 0; k < suffix.size(); ++k) {
+    if (w[k] != suffix[k]) return false;
+  }
+  return true;
 }
 
 // Writes `word` with every run of >= 3 equal ASCII letters shortened to
@@ -1021,8 +1154,10 @@ size_t ShortenRuns(std::string_view word, size_t keep, char* out) {
   return shortened ? m : 0;
 }
 
-// Punctuation marks of a whitespace-separated token [b, e) (non-empty).
-uint8_t PunctuationMarks(const unsigned char* b, const unsigned char* e) {
+// Punctuation marks of a whitespace-separated token [b, e) (non-empty);
+// `ascii` tells that it has no byte above ASCII.
+uint8_t PunctuationMarks(const unsigned char* b, const unsigned char* e,
+                         bool ascii) {
   const unsigned char* q = e;
   while (q > b && (q[-1] == '"' || q[-1] == '\'' || q[-1] == ')')) --q;
   if (q == b) return 0;
@@ -1038,7 +1173,9 @@ uint8_t PunctuationMarks(const unsigned char* b, const unsigned char* e) {
     case ',':
     case ';':
     case ':':
-      if (CountCodePoints(b, e, 2) >= 2) marks |= kClauseEnd;
+      if (ascii ? e - b >= 2 : CountCodePoints(b, e, 2) >= 2) {
+        marks |= kClauseEnd;
+      }
       break;
     default:
       break;
@@ -1099,13 +1236,66 @@ const GeneralLexicon::Entry* GeneralLexicon::Respell(std::string_view word,
   return found;
 }
 
+absl::Status GeneralLexicon::AddRegularForms(
+    const std::vector<std::pair<std::string, uint32_t>>& words) {
+  // Respell() resolves a word without a letter run only as one of these
+  // forms of a lexicon word of letters a-z; which of them it resolves, and
+  // to what, is left to Respell() itself.
+  std::vector<std::string> forms;
+  for (const auto& [word, id] : words) {
+    if (!entries_[id].in_lexicon || word.empty() ||
+        !std::all_of(word.begin(), word.end(),
+                     [](char c) { return c >= 'a' && c <= 'z'; })) {
+      continue;
+    }
+    forms.push_back(word + "ly");
+    forms.push_back(word + "ally");
+    forms.push_back(word + "s");
+    if (word.back() == 'y') {
+      const std::string stem = word.substr(0, word.size() - 1);
+      forms.push_back(stem + "ily");
+      forms.push_back(stem + "ies");
+    }
+  }
+  std::sort(forms.begin(), forms.end());
+  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
+  std::vector<std::pair<std::string, uint32_t>> ids;
+  for (std::string& form : forms) {
+    if (form.size() >= kMaxVariant || HasLetterRun(form)) continue;
+    form.append(WordTable::kPadding, '\0');  // Find() reads past the word
+    const std::string_view word(form.data(), form.size() - WordTable::kPadding);
+    if (Find(word) != nullptr) continue;  // Respell() is not asked
+    char out[kMaxVariant + WordTable::kPadding];
+    size_t m = 0;
+    bool elongated = false;
+    const Entry* found = Respell(word, out, &m, &elongated);
+    if (found == nullptr) continue;
+    // Without a run, Respell() keeps a prefix and may add a 'y'.
+    const bool add_y = out[m - 1] != word[m - 1];
+    const size_t keep = add_y ? m - 1 : m;
+    const size_t entry = static_cast<size_t>(found - entries_.data());
+    if (elongated || std::memcmp(out, word.data(), keep) != 0 ||
+        (add_y && out[m - 1] != 'y') || entry >= (size_t{1} << 25)) {
+      return absl::InternalError(
+          absl::StrCat("cannot index the respelling of ",
+                       absl::string_view(word.data(), word.size())));
+    }
+    ids.emplace_back(std::string(word),
+                     static_cast<uint32_t>(entry << 7 | keep << 1 |
+                                           (add_y ? 1 : 0)));
+  }
+  forms_ = WordTable(ids);
+  return absl::OkStatus();
+}
+
 GeneralScores GeneralLexicon::Score(std::string_view text) const {
   const bool refined = options_.mode == GeneralToneOptions::Mode::kDyadtone;
   Scratch& scratch = ThreadScratch();
   // Lower-cased tokens are written at their offset in the text (lower-casing
   // keeps byte lengths, and kDyadtone's respellings are shorter), so the
   // buffer never reallocates while views into it are held.
-  scratch.lower.resize(text.size());
+  // WordTable::Find() reads up to kPadding bytes past a word.
+  scratch.lower.resize(text.size() + WordTable::kPadding);
   char* lower_buf = scratch.lower.data();
   std::vector<Token>& tokens = scratch.tokens;
   tokens.clear();
@@ -1115,14 +1305,25 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
   const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = begin + text.size();
   size_t upper_count = 0;
+  size_t exclaims = 0, questions = 0;
   const auto* p = begin;
   while (p < end) {
     size_t sp;
     while (p < end && (sp = SpaceAt(p, end)) != 0) p += sp;
     if (p == end) break;
     const auto* tb = p;
-    while (p < end && SpaceAt(p, end) == 0) ++p;
-    const auto* te = p;
+    // The whole token is lower-cased at its offset; the word kept below is
+    // part of it, and the punctuation around it is uncased, so the word's
+    // lower case and ALL CAPS test are those of the token.
+    const Scanned scanned =
+        ScanToken(tb, end, lower_buf + static_cast<size_t>(tb - begin));
+    const auto* te = scanned.end;
+    p = te;
+    const bool ascii = (scanned.classes & kClassHigh) == 0;
+    if (scanned.classes & kClassEmphasis) {
+      exclaims += CountByte(tb, te, '!');
+      questions += CountByte(tb, te, '?');
+    }
 
     const auto* b = tb;
     const auto* e = te;
@@ -1130,7 +1331,8 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     while (e > b && (kByteClass.of[*(e - 1)] & kClassPunct)) --e;
     const auto* const sb = b;  // the stripped word
     const auto* const se = e;
-    const bool kept_whole = CountCodePoints(b, e, 3) <= 2;
+    const bool kept_whole =
+        ascii ? e - b <= 2 : CountCodePoints(b, e, 3) <= 2;
     if (kept_whole) {
       b = tb;  // likely an emoticon: keep it whole
       e = te;
@@ -1138,31 +1340,32 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     size_t offset = static_cast<size_t>(b - begin);
     size_t len = static_cast<size_t>(e - b);
     Token t;
-    t.upper = LowerAndIsUpper(text.substr(offset, len), lower_buf + offset);
+    t.upper = (scanned.classes & (kClassUpper | kClassLower)) == kClassUpper;
     t.lower = std::string_view(lower_buf + offset, len);
     t.marks = 0;
-    const Entry* entry = Find(t.lower);
+    WordTable::Key key = WordTable::MakeKey(t.lower.data(), t.lower.size());
+    const Entry* entry = FindKey(key);
     if (refined) {
-      t.marks = PunctuationMarks(tb, te);
+      t.marks = PunctuationMarks(tb, te, ascii);
       // A short word kept with its punctuation ("no.", "ok!") that is not
       // itself a lexicon token is looked up without it.
       if (kept_whole && sb < se && (sb != b || se != e) &&
           !(entry != nullptr && entry->in_lexicon)) {
         const size_t s_offset = static_cast<size_t>(sb - begin);
         const size_t s_len = static_cast<size_t>(se - sb);
-        const Entry* stripped =
-            Find(std::string_view(lower_buf + s_offset, s_len));
+        const WordTable::Key s_key =
+            WordTable::MakeKey(lower_buf + s_offset, s_len);
+        const Entry* stripped = FindKey(s_key);
         if (stripped != nullptr && stripped->in_lexicon) {
           offset = s_offset;
           len = s_len;
-          t.upper =
-              LowerAndIsUpper(text.substr(offset, len), lower_buf + offset);
           t.lower = std::string_view(lower_buf + offset, len);
+          key = s_key;
           entry = stripped;
         }
       }
-      if (entry == nullptr) {
-        char respelled[kMaxVariant];
+      if (entry == nullptr && (scanned.classes & kClassRun)) {
+        char respelled[kMaxVariant + WordTable::kPadding];
         size_t m = 0;
         bool elongated = false;
         if (const Entry* found = Respell(t.lower, respelled, &m, &elongated)) {
@@ -1171,6 +1374,14 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
           t.lower = std::string_view(lower_buf + offset, m);
           if (elongated) t.marks |= kElongated;
           entry = found;
+        }
+      } else if (entry == nullptr) {
+        // No letter run: what Respell() would find is in forms_.
+        if (const uint32_t form = forms_.Find(key)) {
+          const size_t keep = (form >> 1) & 63;
+          if (form & 1) lower_buf[offset + keep] = 'y';
+          t.lower = std::string_view(lower_buf + offset, keep + (form & 1));
+          entry = &entries_[form >> 7];
         }
       }
     }
@@ -1186,7 +1397,10 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
       t.flags = 0;
       t.in_lexicon = false;
     }
-    if (t.lower.find("n't") != std::string_view::npos) t.flags |= kNegate;
+    if ((scanned.classes & kClassApostrophe) &&
+        t.lower.find("n't") != std::string_view::npos) {
+      t.flags |= kNegate;
+    }
     tokens.push_back(t);
   }
   const size_t n = tokens.size();
@@ -1210,7 +1424,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     const double scale = std::sqrt(
         kReferenceLength / std::max(static_cast<double>(n), kReferenceLength));
     const GeneralScores scores =
-        ScoreValence(sentiments.data(), n, text, scale);
+        ScoreValence(sentiments.data(), n, exclaims, questions, scale);
     scratch.TrimIfLarge();
     return scores;
   }
@@ -1256,7 +1470,8 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
   }
 
   ButCheck(t, n, sentiments.data());
-  const GeneralScores scores = ScoreValence(sentiments.data(), n, text, 1.0);
+  const GeneralScores scores =
+      ScoreValence(sentiments.data(), n, exclaims, questions, 1.0);
   scratch.TrimIfLarge();
   return scores;
 }

@@ -26,8 +26,11 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "service/engine/word_table.h"
 
 namespace dyadtone {
 
@@ -89,24 +92,47 @@ class GeneralLexicon {
 
   GeneralLexicon() = default;
   // Adds the rule words (VADER's NEGATE, BOOSTER_DICT, "but", ...) to
-  // entries_ after the lexicon is read.
-  void AddRuleWords();
+  // `entries` after the lexicon is read.
+  static void AddRuleWords(absl::flat_hash_map<std::string, Entry>* entries);
 
-  // The entry of the lower-cased `word`, or null.
-  const Entry* Find(std::string_view word) const;
+  // The entry of the lower-cased `word`, or null. REQUIRES: the
+  // WordTable::kPadding bytes after `word` are readable.
+  const Entry* Find(std::string_view word) const {
+    return FindKey(WordTable::MakeKey(word.data(), word.size()));
+  }
+  const Entry* FindKey(const WordTable::Key& key) const {
+    const uint32_t id = words_.Find(key);
+    return id == 0 ? nullptr : &entries_[id];
+  }
   // kDyadtone: for a lower-cased `word` that has no entry, the entry of a
   // respelling -- letter runs shortened ("gooood"), or the base of a -ly or
   // -s form ("superbly", "lacks") -- or null. The respelling, shorter than
-  // `word`, is written to `out` (64 bytes) and its length to `*out_len`;
-  // `*elongated` tells whether runs were shortened.
+  // `word`, is written to `out` (64 bytes, then WordTable::kPadding more)
+  // and its length to `*out_len`; `*elongated` tells whether runs were
+  // shortened.
   const Entry* Respell(std::string_view word, char* out, size_t* out_len,
                        bool* elongated) const;
+  // kDyadtone: fills forms_ with the -ly and -s forms of the lexicon's words
+  // that Respell() resolves, so that a word without a letter run costs one
+  // more probe, with the hash already computed, instead of Respell().
+  // `words` are the lexicon's (word, index into entries_).
+  absl::Status AddRegularForms(
+      const std::vector<std::pair<std::string, uint32_t>>& words);
 
   Format format_ = Format::kVader;
   GeneralToneOptions options_;
   size_t lexicon_size_ = 0;  // tokens with a valence (multi-word entries not)
-  // Lower-cased token -> Entry.
-  absl::flat_hash_map<std::string, Entry> entries_;
+  // Lower-cased token -> index into entries_ (whose entry 0 is unused): one
+  // probe of a flat table with a cheap hash, the lookup every token of a
+  // text makes.
+  WordTable words_;
+  std::vector<Entry> entries_;
+  // Every word without a letter run for which Respell() finds an entry
+  // (kDyadtone only) -> the entry's index << 7 | the length of the word's
+  // prefix the respelling keeps << 1 | whether a 'y' follows it: Respell()
+  // reduces such a word to a prefix and perhaps a 'y' ("happily" ->
+  // "happy").
+  WordTable forms_;
 };
 
 }  // namespace dyadtone

@@ -158,8 +158,11 @@ const absl::flat_hash_set<absl::string_view>& SentenceOpeners() {
 
 class Tokenizer {
  public:
-  Tokenizer(absl::string_view text, TokenizedText* out)
-      : text_(text), out_(out) {}
+  // `fast_path`: use the byte masks (classified with `simd`) for the common
+  // words and spaces.
+  Tokenizer(absl::string_view text, bool fast_path, SimdLevel simd,
+            TokenizedText* out)
+      : text_(text), out_(out), fast_(fast_path), simd_(simd) {}
 
   void Run();
 
@@ -167,7 +170,10 @@ class Tokenizer {
   bool AtEnd() const { return pos_ >= text_.size(); }
   Char Peek(size_t at) const { return Classify(text_, at); }
 
+  void RunFast();
+  void RunBytes();
   void SkipSpace();
+  bool MaskedWord(size_t len, uint64_t upper, uint64_t digit);
   void ScanWord();
   void ScanPunct(const Char& c);
   bool TryDottedAcronym();
@@ -177,12 +183,15 @@ class Tokenizer {
   void BeginToken(size_t begin);
   void EndToken(size_t end, uint16_t extra_flags);
   void StartSentenceIfDue();
-  void Push(size_t begin, size_t end, size_t norm_begin, uint16_t flags);
-  void Emit(size_t begin, size_t end, size_t norm_begin, uint16_t flags);
+  void Push(size_t begin, size_t end, uint16_t flags);
+  void Emit(size_t begin, size_t end, uint16_t flags);
   void BreakSentence();
 
   absl::string_view text_;
   TokenizedText* out_;
+  const bool fast_;
+  const SimdLevel simd_;
+  const ByteMasks* masks_ = nullptr;  // when fast_
   size_t pos_ = 0;
   // State for the token being built and the one before it.
   Token cur_;
@@ -194,7 +203,9 @@ class Tokenizer {
     void push_back(char c) { t->Put(c); }
   };
 
-  char* nbuf_ = nullptr;  // the folded text being written
+  // The folded text: a token's form is written from its offset on, so
+  // nlen_ is where the token being built ends in it.
+  char* nbuf_ = nullptr;
   size_t nlen_ = 0;
   Sink sink_{this};
   bool prev_abbreviation_ = false;  // the last token has kAbbreviation
@@ -204,14 +215,37 @@ class Tokenizer {
 
 void Tokenizer::Run() {
   out_->text = text_;
-  // The folded text is never longer than the original: write it into a
-  // buffer of that size and trim at the end.
-  out_->norm.resize(text_.size() + 16);
+  // A token's folded form is never longer than the token: each is written
+  // at the token's offset.
+  const size_t n = text_.size();
+  out_->norm.resize(n + kNormPadding);
   nbuf_ = &out_->norm[0];
+  std::memset(nbuf_ + n, 0, kNormPadding);
   nlen_ = 0;
   out_->tokens.clear();
+  // News text has a token every five or six bytes.
+  out_->tokens.reserve(n / 4 + 16);
   out_->sentences.clear();
   out_->sentences.push_back(Sentence{0, 0});
+  if (fast_) {
+    // The lower case of every ASCII byte, in place: a plain word's folded
+    // form is then already written.
+    ClassifyBytes(text_, simd_, nbuf_, &out_->masks);
+    masks_ = &out_->masks;
+    RunFast();
+  } else {
+    RunBytes();
+  }
+  Sentence& last = out_->sentences.back();
+  last.end_token = static_cast<uint32_t>(out_->tokens.size());
+  if (last.first_token == last.end_token && out_->sentences.size() > 1) {
+    out_->sentences.pop_back();
+  }
+  if (out_->tokens.empty()) out_->sentences.clear();
+}
+
+// The tokens, a byte at a time: the reference for RunFast().
+void Tokenizer::RunBytes() {
   while (true) {
     SkipSpace();
     if (AtEnd()) break;
@@ -227,14 +261,79 @@ void Tokenizer::Run() {
       ScanPunct(c);
     }
   }
-  Sentence& last = out_->sentences.back();
-  last.end_token = static_cast<uint32_t>(out_->tokens.size());
-  if (last.first_token == last.end_token && out_->sentences.size() > 1) {
-    out_->sentences.pop_back();
+}
+
+// RunBytes() with its common steps -- a run of ASCII spaces, a plain ASCII
+// word -- taken from the byte masks. The masks of the next 56 bytes are
+// held in registers, so that a step is a few bit operations on them rather
+// than loads that wait for the step before; anything else falls back to
+// the byte-at-a-time steps, after which the masks are read again.
+void Tokenizer::RunFast() {
+  const size_t n = text_.size();
+  const ByteMasks& m = *masks_;
+  constexpr size_t kWindow = 56;  // ByteMasks::At() gives at least 57 bits
+  constexpr uint64_t kPast = uint64_t{1} << kWindow;
+  size_t base = 0;
+  uint64_t word = 0, blank = 0, upper = 0, digit = 0, other = 0;
+  auto load = [&] {
+    base = pos_;
+    word = ByteMasks::At(m.word, base);
+    blank = ByteMasks::At(m.blank, base);
+    upper = ByteMasks::At(m.upper, base);
+    digit = ByteMasks::At(m.digit, base);
+    other = ByteMasks::At(m.other, base);
+  };
+  load();
+  while (true) {
+    size_t off = pos_ - base;
+    // Spaces.
+    const uint64_t from = ~uint64_t{0} << off;
+    const size_t stop =
+        static_cast<size_t>(__builtin_ctzll((~blank & from) | kPast));
+    if (stop > off) pending_flags_ |= kSpaceBefore;
+    pos_ = base + stop;
+    if (stop == kWindow) {  // more spaces than the window holds
+      load();
+      continue;
+    }
+    off = stop;
+    if (AtEnd()) break;
+    if ((other >> off) & 1) {
+      // A line break or a character above ASCII: SkipSpace() decides.
+      SkipSpace();
+      if (AtEnd()) break;
+      load();
+      off = 0;
+    }
+    if ((word >> off) & 1) {
+      const size_t end = static_cast<size_t>(
+          __builtin_ctzll((~word & (~uint64_t{0} << off)) | kPast));
+      if (end == kWindow) {  // the word goes on past the window
+        if (off > 0) {
+          load();
+        } else {
+          if (!FastAsciiWord()) ScanWord();
+          load();
+        }
+        continue;
+      }
+      const size_t len = end - off;
+      const uint64_t keep = ((uint64_t{1} << len) - 1) << off;
+      if (!MaskedWord(len, (upper & keep) >> off, (digit & keep) >> off)) {
+        ScanWord();
+        load();
+      }
+      continue;
+    }
+    // Punctuation, or a character above ASCII.
+    const Char c = Peek(pos_);
+    if (c.cls == CharClass::kWord) {
+      ScanWord();
+    } else {
+      ScanPunct(c);
+    }
+    load();
   }
-  if (out_->tokens.empty()) out_->sentences.clear();
-  out_->norm.resize(nlen_);
-  out_->norm.append(kNormPadding, '\0');
 }
 
 void Tokenizer::SkipSpace() {
@@ -298,7 +397,7 @@ void Tokenizer::BeginToken(size_t begin) {
   StartSentenceIfDue();
   cur_ = Token();
   cur_.begin = static_cast<uint32_t>(begin);
-  cur_.norm_begin = static_cast<uint32_t>(nlen_);
+  nlen_ = begin;
   cur_.flags = pending_flags_;
   pending_flags_ = 0;
 }
@@ -306,8 +405,7 @@ void Tokenizer::BeginToken(size_t begin) {
 // Appends a token, whose flags include the pending ones, to the current
 // sentence. The fields are written in place: a Token assembled on the stack
 // and copied costs a store-forwarding stall per token.
-inline void Tokenizer::Push(size_t begin, size_t end, size_t norm_begin,
-                            uint16_t flags) {
+inline void Tokenizer::Push(size_t begin, size_t end, uint16_t flags) {
   // kSentenceStart marks the first word of a sentence, after any quotes.
   if ((flags & kWordToken) && !word_in_sentence_) {
     flags |= kSentenceStart;
@@ -319,24 +417,22 @@ inline void Tokenizer::Push(size_t begin, size_t end, size_t norm_begin,
   Token& t = out_->tokens.emplace_back();
   t.begin = static_cast<uint32_t>(begin);
   t.end = static_cast<uint32_t>(end);
-  t.norm_begin = static_cast<uint32_t>(norm_begin);
-  t.norm_size = static_cast<uint32_t>(nlen_ - norm_begin);
+  t.norm_size = static_cast<uint32_t>(nlen_ - begin);
   t.sentence = static_cast<uint32_t>(out_->sentences.size() - 1);
   t.flags = flags;
 }
 
 void Tokenizer::EndToken(size_t end, uint16_t extra_flags) {
-  Push(cur_.begin, end, cur_.norm_begin, cur_.flags | extra_flags);
+  Push(cur_.begin, end, cur_.flags | extra_flags);
 }
 
 // BeginToken() and EndToken() in one step, for a token scanned before it
 // was begun: the common word.
-inline void Tokenizer::Emit(size_t begin, size_t end, size_t norm_begin,
-                            uint16_t flags) {
+inline void Tokenizer::Emit(size_t begin, size_t end, uint16_t flags) {
   StartSentenceIfDue();
   flags |= pending_flags_;
   pending_flags_ = 0;
-  Push(begin, end, norm_begin, flags);
+  Push(begin, end, flags);
 }
 
 void Tokenizer::AppendLower(const Char& c) {
@@ -437,9 +533,10 @@ inline bool Tokenizer::FastAsciiWord() {
   const size_t start = pos_;
   if (start + 1 < n && data[start + 1] == '.') return false;  // "U.S.", "J."
   if (prev_abbreviation_) return false;
-  // Lower-case eight bytes at a time into the folded text (which has room
-  // for the bytes written past the word; they are overwritten later).
-  char* const out = nbuf_ + nlen_;
+  // Lower-case eight bytes at a time into the folded text, at the word's
+  // offset (the bytes written past the word are the lower case of the bytes
+  // there: a later token's folded form overwrites them or they are unused).
+  char* const out = nbuf_ + start;
   uint64_t upper = 0, lower = 0, digit = 0;
   size_t len = 0;
   while (start + len + 8 <= n) {
@@ -484,10 +581,41 @@ inline bool Tokenizer::FastAsciiWord() {
   }
   if (upper != 0 && lower == 0) flags |= kAllCaps;
   if (digit != 0) flags |= kHasDigit;
-  const size_t norm_begin = nlen_;
-  nlen_ += len;
+  nlen_ = start + len;
   pos_ = end;
-  Emit(start, end, norm_begin, flags);
+  Emit(start, end, flags);
+  return true;
+}
+
+// FastAsciiWord() for the word of `len` bytes at pos_ whose upper-case
+// letters and digits are the bits of `upper` and `digit` (bit 0 for its
+// first byte): the same decisions, with its lower case already written.
+// Returns false, having done nothing, where FastAsciiWord() would.
+inline bool Tokenizer::MaskedWord(size_t len, uint64_t upper,
+                                  uint64_t digit) {
+  const char* const data = text_.data();
+  const size_t n = text_.size();
+  const size_t start = pos_;
+  const size_t end = start + len;
+  if (len == 1 && end < n && data[end] == '.') return false;  // "J."
+  if (prev_abbreviation_) return false;
+  if (end < n) {
+    const unsigned char b = static_cast<unsigned char>(data[end]);
+    if (b >= 0x80 || b == '\'') return false;
+    if ((b == ',' || b == '.') && digit != 0) return false;
+    if (b == '.' &&
+        TitleAbbreviations().contains(absl::string_view(nbuf_ + start, len))) {
+      return false;
+    }
+  }
+  const uint64_t letters = ((uint64_t{1} << len) - 1) & ~digit;
+  uint16_t flags = kWordToken;
+  if (upper & 1) flags |= kCapitalized;
+  if (upper != 0 && upper == letters) flags |= kAllCaps;
+  if (digit != 0) flags |= kHasDigit;
+  nlen_ = end;
+  pos_ = end;
+  Emit(start, end, flags);
   return true;
 }
 
@@ -569,7 +697,7 @@ void Tokenizer::ScanWord() {
           Peek(next + n.len).cls != CharClass::kWord;
       if (clitic_end && (n.cp == 's' || n.cp == 'S')) break;
       if (clitic_end && (n.cp == 't' || n.cp == 'T') &&
-          nlen_ > cur_.norm_begin + 1 &&
+          nlen_ > cur_.begin + 1 &&
           nbuf_[nlen_ - 1] == 'n') {
         // Give the 'n' back: "did" + "n't".
         --nlen_;
@@ -582,7 +710,7 @@ void Tokenizer::ScanWord() {
     }
     // 97.5 and 1,000 stay one token.
     if ((c.cp == '.' || c.cp == ',') && digit && next_is_word &&
-        Peek(next).digit && nlen_ > cur_.norm_begin &&
+        Peek(next).digit && nlen_ > cur_.begin &&
         (nbuf_[nlen_ - 1] >= '0' && nbuf_[nlen_ - 1] <= '9')) {
       Put(static_cast<char>(c.cp));
       pos_ = next;
@@ -597,7 +725,7 @@ void Tokenizer::ScanWord() {
   // Titles and month abbreviations keep their dot.
   if (!AtEnd() && text_[pos_] == '.' && has_letter &&
       TitleAbbreviations().contains(absl::string_view(
-          nbuf_ + cur_.norm_begin, nlen_ - cur_.norm_begin))) {
+          nbuf_ + cur_.begin, nlen_ - cur_.begin))) {
     Put('.');
     ++pos_;
     flags |= kAbbreviation;
@@ -668,7 +796,12 @@ void Tokenizer::ScanPunct(const Char& c) {
 }  // namespace
 
 void Tokenize(absl::string_view text, TokenizedText* out) {
-  Tokenizer(text, out).Run();
+  Tokenizer(text, /*fast_path=*/true, BestSimdLevel(), out).Run();
+}
+
+void TokenizeForTesting(absl::string_view text, bool fast_path,
+                        SimdLevel simd, TokenizedText* out) {
+  Tokenizer(text, fast_path, simd, out).Run();
 }
 
 std::vector<std::string> TokenizePhrase(absl::string_view phrase) {

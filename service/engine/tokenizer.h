@@ -11,8 +11,10 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+
+#include "absl/strings/string_view.h"
+#include "service/engine/byte_masks.h"
 
 namespace dyadtone {
 
@@ -31,10 +33,10 @@ enum TokenFlag : uint16_t {
 };
 
 struct Token {
-  uint32_t begin = 0;       // byte offset in the original text
+  uint32_t begin = 0;       // byte offset in the original text, and of the
+                            // folded, lower-cased form in TokenizedText::norm
   uint32_t end = 0;         // one past the last byte
-  uint32_t norm_begin = 0;  // offset of the folded, lower-cased form
-  uint32_t norm_size = 0;
+  uint32_t norm_size = 0;   // bytes of the folded form (<= end - begin)
   uint32_t sentence = 0;    // index into TokenizedText::sentences
   uint32_t word = 0;        // vocabulary id; 0 when not in the vocabulary
   uint16_t flags = 0;
@@ -51,13 +53,16 @@ struct Sentence {
 // capacity, so a worker that scores many articles does not reallocate.
 struct TokenizedText {
   absl::string_view text;  // the original; not owned
-  std::string norm;       // folded, lower-cased token texts, back to back,
-                          // then kNormPadding NUL bytes
+  std::string norm;       // the folded, lower-cased form of each token at
+                          // its offset (folding never lengthens a token),
+                          // then kNormPadding NUL bytes; the bytes between
+                          // tokens are unspecified
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
+  ByteMasks masks;  // Tokenize()'s scratch
 
   absl::string_view Norm(const Token& t) const {
-    return absl::string_view(norm).substr(t.norm_begin, t.norm_size);
+    return absl::string_view(norm).substr(t.begin, t.norm_size);
   }
   absl::string_view Original(const Token& t) const {
     return text.substr(t.begin, t.end - t.begin);
@@ -72,6 +77,12 @@ void Tokenize(absl::string_view text, TokenizedText* out);
 
 inline constexpr uint32_t kMaxSentenceTokens = 400;
 inline constexpr size_t kNormPadding = 8;
+
+// Tokenize() with its paths chosen, for tests that compare them: without
+// `fast_path`, every token takes the byte-at-a-time path; with it, `simd`
+// (which the CPU must support) classifies the bytes. The result is the same.
+void TokenizeForTesting(absl::string_view text, bool fast_path,
+                        SimdLevel simd, TokenizedText* out);
 
 // Tokenizes a data-file phrase (an alias or a pattern word) into the
 // normalised forms of its tokens.
