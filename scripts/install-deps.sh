@@ -13,6 +13,8 @@ packages=(
   grpc-proto                         # gRPC, Protobuf, the health proto
   libsqlite3-dev                     # the embedded store
   python3-grpcio python3-grpc-tools  # the independent client of the e2e test
+  clang-14 libclang-rt-14-dev llvm-14  # scripts/sanitize.sh: ASan, UBSan, TSan,
+                                       # libFuzzer, llvm-symbolizer
 )
 # npm, for buf (API lint); any npm will do, Debian's if there is none.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
