@@ -150,9 +150,19 @@ tsan_suite() {
   run_tsan "general_lexicon_test (threads)" \
     "$TSAN_DIR/tests/general_lexicon_test" --gtest_filter='*Concurrency*' ||
     failed=1
-  run_tsan "e2e_test.py (dyadtoned, CLI)" /usr/bin/python3 tests/e2e/e2e_test.py \
+  # The end-to-end test's dyadtoned and CLI run as child processes whose
+  # output the test keeps to itself: their reports go to files instead.
+  rm -f "$TSAN_DIR"/e2e_reports.*
+  TSAN_OPTIONS="$TSAN_OPTIONS:log_path=$PWD/$TSAN_DIR/e2e_reports" \
+    run_tsan "e2e_test.py (dyadtoned, CLI)" \
+    /usr/bin/python3 tests/e2e/e2e_test.py \
     --dyadtoned "$TSAN_DIR/service/server/dyadtoned" \
     --cli "$TSAN_DIR/client/cli/dyadtone" --repo "$PWD" || failed=1
+  if compgen -G "$TSAN_DIR/e2e_reports.*" >/dev/null; then
+    echo "  TSan reports from dyadtoned or the CLI:"
+    head -80 "$TSAN_DIR"/e2e_reports.*
+    failed=1
+  fi
   echo "ThreadSanitizer tests done in $(elapsed)"
   return $failed
 }
@@ -160,7 +170,7 @@ tsan_suite() {
 # run_tsan NAME COMMAND...: one line per test; its output on failure. A
 # TSan report fails it even where a child process's exit code is lost.
 run_tsan() {
-  local name=$1 log="$TSAN_DIR/$(echo "$1" | tr -c 'a-z_\n' _).log" rc=0
+  local name=$1 log="$TSAN_DIR/$(echo "$1" | tr -c 'a-z0-9_\n' _).log" rc=0
   shift
   local start=$SECONDS
   "$@" >"$log" 2>&1 || rc=$?
