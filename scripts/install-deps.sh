@@ -20,6 +20,8 @@ packages=(
   python3-yaml                       # parses the Kubernetes manifests (tests/deploy)
   podman runc                        # builds and runs the image (container-test.sh)
   debootstrap                        # makes the Debian base images without a registry
+  clang-14 libclang-rt-14-dev llvm-14  # scripts/sanitize.sh: ASan, UBSan, TSan,
+                                       # libFuzzer, llvm-symbolizer
 )
 # npm, for buf (API lint); any npm will do, Debian's if there is none.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

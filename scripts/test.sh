@@ -31,3 +31,10 @@ if [ -x "$BUILD_DIR"/bench/engine_benchmark ]; then
   "$BUILD_DIR"/bench/engine_benchmark --benchmark_min_time=0.05 \
     --benchmark_filter='BM_Score/|BM_TokenizeFloor' 2>&1 | tail -8
 fi
+
+# ASan+UBSan over the whole suite, a bounded fuzzing run and ThreadSanitizer
+# over the threaded tests (scripts/sanitize.sh). Most of its time is the two
+# builds, so the fuzz targets get 30 s each here rather than 60.
+echo
+echo "== sanitizers and fuzzing (scripts/sanitize.sh)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-30} scripts/sanitize.sh

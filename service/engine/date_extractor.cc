@@ -16,6 +16,17 @@ constexpr int kMinYear = 1900, kMaxYear = 2199;
 constexpr size_t kDatelineSentences = 3;
 constexpr uint32_t kDatelineTokens = 12;
 
+// "DDDD-DD-DD" with ASCII digits: SimpleAtoi alone would also take a sign
+// or white space ("2024-+1-01", "2024-1\n-22").
+bool IsIsoShape(absl::string_view text) {
+  if (text.size() != 10) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? text[i] != '-' : !absl::ascii_isdigit(text[i])) return false;
+  }
+  return true;
+}
+
 int MonthNumber(absl::string_view w) {
   static constexpr absl::string_view kMonths[12][2] = {
       {"january", "jan"}, {"february", "feb"}, {"march", "mar"},
@@ -147,7 +158,7 @@ absl::string_view DateSourceName(DateSource source) {
 
 absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text) {
   int y = 0, m = 0, d = 0;
-  const bool shape = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+  const bool shape = IsIsoShape(text) &&
                      absl::SimpleAtoi(text.substr(0, 4), &y) &&
                      absl::SimpleAtoi(text.substr(5, 2), &m) &&
                      absl::SimpleAtoi(text.substr(8, 2), &d);

@@ -95,5 +95,16 @@ TEST(ParseIsoDate, StrictForm) {
                                          HasSubstr("YYYY-MM-DD")));
 }
 
+// Found by tests/fuzz/date_fuzzer: the parse printed back differently.
+TEST(ParseIsoDate, OnlyDigitsBetweenTheDashes) {
+  for (const char* text : {"2024-+1-01", "2024-1\n-22", "2024-01- 1",
+                           "+024-01-01", "2024-1 -01", "2024--1-01"}) {
+    EXPECT_THAT(ParseIsoDate(text),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("YYYY-MM-DD")))
+        << text;
+  }
+}
+
 }  // namespace
 }  // namespace dyadtone
