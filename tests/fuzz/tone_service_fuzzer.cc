@@ -28,6 +28,7 @@
 #include "google/protobuf/stubs/logging.h"
 #include "grpcpp/grpcpp.h"
 #include "service/engine/engine.h"
+#include "service/server/model_holder.h"
 #include "service/server/request_log.h"
 #include "service/server/tone_service.h"
 #include "service/store/article_store.h"
@@ -114,10 +115,10 @@ class Harness {
     temp_dir_ = new std::string(dir);
     std::atexit([] { std::filesystem::remove_all(*temp_dir_); });
     db_path_ = dir + "/store.db";
-    absl::StatusOr<std::unique_ptr<const Engine>> engine =
-        Engine::Create(EngineOptions());
-    if (!engine.ok()) Die(engine.status().ToString());
-    engine_ = *std::move(engine);
+    absl::StatusOr<std::unique_ptr<ModelHolder>> models =
+        ModelHolder::Load(EngineOptions());
+    if (!models.ok()) Die(models.status().ToString());
+    models_ = *std::move(models);
     log_file_ = std::fopen("/dev/null", "w");
     if (log_file_ == nullptr) Die("cannot open /dev/null");
     log_ = std::make_unique<RequestLog>(log_file_);
@@ -138,7 +139,7 @@ class Harness {
     if (!store.ok()) Die(store.status().ToString());
     ToneServiceOptions options;
     options.ingest_batch = 3;  // several commits in one stream
-    ToneServiceImpl service(engine_.get(), store->get(), log_.get(), options);
+    ToneServiceImpl service(models_.get(), store->get(), log_.get(), options);
     router_.set_target(&service);
     std::set<std::string> stored_ids;
     for (int i = 0; i < calls.calls_size() && i < kMaxCalls; ++i) {
@@ -281,7 +282,7 @@ class Harness {
   // Removed at exit; a crash leaves it for the post-mortem.
   static inline std::string* temp_dir_ = nullptr;
   std::string db_path_;
-  std::unique_ptr<const Engine> engine_;
+  std::unique_ptr<ModelHolder> models_;
   std::FILE* log_file_ = nullptr;
   std::unique_ptr<RequestLog> log_;
   IngestRouter router_;
