@@ -41,7 +41,7 @@ struct ByteMasks {
   }
 };
 
-// Which implementation Classify() uses.
+// Which implementation ClassifyBytes() uses.
 enum class SimdLevel { kNone, kSse2, kAvx2 };
 
 // The best level this CPU and build support.

@@ -574,7 +574,8 @@ uint32_t CompiledModel::SignalAt(const TokenizedText& text, uint32_t i,
   // any of this word's signals needs next, none of them does MayMatch().
   const StartFilter& filter = start_filters_[w];
   if (!filter.unfiltered) {
-    const uint32_t last = std::min<uint32_t>(sentence_end, i + filter.reach + 2);
+    const uint32_t last =
+        std::min<uint32_t>(sentence_end, i + filter.reach + 2);
     uint64_t seen = 0;
     for (uint32_t p = i + 1; p < last; ++p) {
       seen |= filter.next_mask >> (tokens[p].word & 63);

@@ -82,8 +82,6 @@ class MatchStarts {
   // number of tokens if none.
   size_t Next(size_t from, uint8_t marks) const;
 
-  size_t size() const { return tokens_; }
-
  private:
   static constexpr size_t kPadding = 16;  // zero bytes after the last token
   std::vector<uint8_t> marks_;
