@@ -12,6 +12,9 @@ BUILD_DIR=${1:?usage: soak.sh BUILD_DIR [SECONDS]}
 SECONDS_TOTAL=${2:-${SOAK_SECONDS:-60}}
 cd "$(dirname "$0")/../.."
 LG="$BUILD_DIR/bench/load_generator"
+for binary in "$LG" "$BUILD_DIR"/service/server/dyadtoned "$BUILD_DIR"/client/cli/dyadtone; do
+  [ -x "$binary" ] || { echo "soak: $binary is not built" >&2; exit 1; }
+done
 tmp=$(mktemp -d)
 server=""
 pids=()
