@@ -98,6 +98,9 @@ absl::StatusOr<int64_t> QueryInt(SqliteDb& db, const char* sql) {
   return *row ? st->ColumnInt(0) : 0;
 }
 
+// Call inside a transaction: its three reads must see one state of the
+// file, or a store being created by another process at the same moment can
+// look half made (application_id not yet set, tables already there).
 absl::StatusOr<FileState> ReadFileState(SqliteDb& db) {
   FileState state;
   const std::pair<int64_t*, const char*> queries[] = {
@@ -166,8 +169,14 @@ absl::Status ApplySteps(SqliteDb& db, const SqliteSchema& schema,
 absl::Status MigrateSqliteSchema(SqliteDb& db, const SqliteSchema& schema) {
   absl::Status s = CheckSteps(schema);
   if (!s.ok()) return s;
-  absl::StatusOr<FileState> file = ReadFileState(db);
-  if (!file.ok()) return file.status();
+  absl::StatusOr<FileState> file;
+  {
+    absl::StatusOr<SqliteTransaction> read = SqliteTransaction::BeginRead(db);
+    if (!read.ok()) return read.status();
+    file = ReadFileState(db);
+    if (!file.ok()) return file.status();
+    if (s = read->Commit(); !s.ok()) return s;
+  }
   s = CheckFile(*file, schema, db.path());
   if (!s.ok() || schema.steps.empty()) return s;
   if (file->version == schema.steps.back().version) return absl::OkStatus();

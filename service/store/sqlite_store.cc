@@ -5,6 +5,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "service/store/sqlite_db.h"
 #include "service/store/sqlite_schema.h"
 #include "service/store/sqlite_writer.h"
@@ -47,11 +49,21 @@ absl::Status ForEachRow(SqliteDb& db, const char* sql, Bind bind, Row row) {
   }
 }
 
-absl::Status EnableWal(SqliteDb& db) {
+// Switching a file to WAL needs it to itself for a moment, and SQLite
+// answers "database is locked" at once, without its busy handler, while
+// another connection (a store opened at the same moment) reads it: retry
+// for up to `busy_timeout_ms`.
+absl::Status EnableWal(SqliteDb& db, int busy_timeout_ms) {
+  const absl::Time give_up = absl::Now() + absl::Milliseconds(busy_timeout_ms);
   std::string mode;
-  absl::Status s = ForEachRow(
-      db, "PRAGMA journal_mode = WAL", [](SqliteStatement&) {},
-      [&](SqliteStatement& st) { mode = st.ColumnBytes(0); });
+  absl::Status s;
+  while (true) {
+    s = ForEachRow(
+        db, "PRAGMA journal_mode = WAL", [](SqliteStatement&) {},
+        [&](SqliteStatement& st) { mode = st.ColumnBytes(0); });
+    if (s.ok() || !absl::IsUnavailable(s) || absl::Now() >= give_up) break;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
   if (!s.ok()) return s;
   if (mode == "wal" || db.path() == ":memory:") return absl::OkStatus();
   return absl::UnavailableError(absl::StrCat(
@@ -223,7 +235,7 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> OpenSqliteStore(
       "PRAGMA foreign_keys = ON; "
       "PRAGMA synchronous = FULL;");
   if (s.ok()) s = MigrateSqliteSchema(**db, ArticleStoreSchema());
-  if (s.ok()) s = EnableWal(**db);
+  if (s.ok()) s = EnableWal(**db, options.busy_timeout_ms);
   if (!s.ok()) return s;
   return std::unique_ptr<ArticleStore>(
       std::make_unique<SqliteArticleStore>(std::move(*db)));
