@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "service/engine/result.h"
+#include "service/engine/spec_reader.h"
 
 namespace dyadtone {
 
@@ -38,6 +39,18 @@ namespace dyadtone {
                               ::absl::StrCat(__VA_ARGS__));                \
     }                                                                      \
   } while (false)
+
+// The content of a data file the fuzzer cannot run without; aborts when it
+// cannot be read. Callers keep it in a function-local static.
+inline std::string ReadFileOrDie(const char* path) {
+  std::string content;
+  const absl::Status status = ReadFileToString(path, &content);
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s\n", status.ToString().c_str());
+    std::abort();
+  }
+  return content;
+}
 
 inline bool SpanWithin(const ByteSpan& span, size_t text_size) {
   return span.begin <= span.end && span.end <= text_size;

@@ -32,16 +32,8 @@ constexpr absl::string_view kText =
     "praised the talks.";
 
 const std::string& MiniLexicon() {
-  static const std::string* const text = [] {
-    auto* s = new std::string;
-    const absl::Status status =
-        ReadFileToString(DYADTONE_TESTDATA_DIR "/mini_lexicon.txt", s);
-    if (!status.ok()) {
-      std::fprintf(stderr, "%s\n", status.ToString().c_str());
-      std::abort();
-    }
-    return s;
-  }();
+  static const std::string* const text =
+      new std::string(ReadFileOrDie(DYADTONE_TESTDATA_DIR "/mini_lexicon.txt"));
   return *text;
 }
 

@@ -31,16 +31,8 @@ constexpr absl::string_view kText =
     "the visit.";
 
 const std::string& MiniGazetteer() {
-  static const std::string* const text = [] {
-    auto* s = new std::string;
-    const absl::Status status = ReadFileToString(
-        DYADTONE_TESTDATA_DIR "/mini_gazetteer.txt", s);
-    if (!status.ok()) {
-      std::fprintf(stderr, "%s\n", status.ToString().c_str());
-      std::abort();
-    }
-    return s;
-  }();
+  static const std::string* const text =
+      new std::string(ReadFileOrDie(DYADTONE_TESTDATA_DIR "/mini_gazetteer.txt"));
   return *text;
 }
 
