@@ -293,9 +293,11 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
     days = store_->DailyRollups(*key, **from, **to);
     if (!days.ok()) return days.status();
   }
-  for (TrendPoint& p : BuildTrend(*std::move(days), **from, **to, *g,
-                                  request.smoothing(),
-                                  request.include_empty())) {
+  std::vector<TrendPoint> points =
+      BuildTrend(*std::move(days), **from, **to, *g, request.smoothing(),
+                 request.include_empty());
+  response->mutable_points()->Reserve(static_cast<int>(points.size()));
+  for (TrendPoint& p : points) {
     v1::TrendPoint* out = response->add_points();
     out->set_period_start(FormatIsoDay(p.period_start));
     out->set_article_count(p.articles);

@@ -339,6 +339,7 @@ absl::StatusOr<std::vector<DayRollup>> PostgresArticleStore::DailyRollups(
         conn.Run(kSelectRollups,
                  PgParams().Text(dyad.a).Text(dyad.b).Date(from).Date(to));
     if (!r.ok()) return r.status();
+    days.reserve(static_cast<size_t>(r->rows()));  // a row a top article
     for (int row = 0; row < r->rows(); ++row) {
       const absl::CivilDay day = r->Date(row, 0);
       if (days.empty() || days.back().day != day) {

@@ -1,5 +1,7 @@
 #include "service/store/sqlite_store.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -22,6 +24,7 @@ constexpr char kSelectRollups[] =
     "FROM dyad_day_rollups "
     "WHERE a = ?1 AND b = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day";
 constexpr int kFirstTopColumn = 8;
+constexpr int64_t kDaysReservedForRollups = 3653;  // ten years
 static_assert(kTopArticles == 3, "the rollup rows have three top slots");
 constexpr char kListDyads[] =
     "SELECT a, b, sum(articles) AS n, min(day), max(day), sum(tone_sum) "
@@ -126,6 +129,10 @@ absl::StatusOr<std::vector<DayRollup>> SqliteArticleStore::DailyRollups(
     st.BindInt(4, DayNumber(to));
   };
   std::vector<DayRollup> days;
+  // At most a row a day; reserved up to ten years' worth, so a long range
+  // over a sparse dyad does not allocate for days it does not have.
+  days.reserve(static_cast<size_t>(
+      std::clamp<int64_t>(to - from + 1, 0, kDaysReservedForRollups)));
   absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteTransaction> tx = SqliteTransaction::BeginRead(*db_);
   if (!tx.ok()) return tx.status();

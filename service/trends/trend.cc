@@ -32,7 +32,7 @@ struct Period {
   double tone_sum = 0;
   double tone_sum_squares = 0;
   std::array<int, kNumQuadClasses> quad_counts = {0, 0, 0, 0};
-  std::vector<std::pair<std::string, double>> top;
+  TopArticles top;  // every day's, ranked when the period closes
 };
 
 void AddDay(DayRollup& day, Period& period) {
@@ -42,14 +42,18 @@ void AddDay(DayRollup& day, Period& period) {
   for (int q = 0; q < kNumQuadClasses; ++q) {
     period.quad_counts[q] += day.quad_counts[q];
   }
-  period.top.insert(period.top.end(), std::make_move_iterator(day.top.begin()),
-                    std::make_move_iterator(day.top.end()));
+  if (period.top.empty()) {
+    period.top = std::move(day.top);  // a daily trend's only day: no copy
+  } else {
+    period.top.insert(period.top.end(),
+                      std::make_move_iterator(day.top.begin()),
+                      std::make_move_iterator(day.top.end()));
+  }
 }
 
-std::vector<std::string> TopIds(
-    std::vector<std::pair<std::string, double>> top) {
+absl::InlinedVector<std::string, kTopArticles> TopIds(TopArticles top) {
   std::sort(top.begin(), top.end(), TopArticleBefore);
-  std::vector<std::string> ids;
+  absl::InlinedVector<std::string, kTopArticles> ids;
   for (auto& [id, tone] : top) {
     if (ids.size() == static_cast<size_t>(kTopArticles)) break;
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
@@ -200,6 +204,12 @@ std::vector<TrendPoint> BuildTrend(std::vector<DayRollup> days,
   // adds the periods with no day in between.
   std::vector<TrendPoint> points;
   std::vector<double> tone_sums;
+  const int64_t periods = CountPeriods(from, to, g);
+  const size_t expected_points = static_cast<size_t>(
+      include_empty ? periods
+                    : std::min(periods, static_cast<int64_t>(days.size())));
+  points.reserve(expected_points);
+  tone_sums.reserve(expected_points);
   const auto add = [&](absl::CivilDay start, Period& period) {
     points.push_back(MakePoint(start, period));
     points.back().smoothed_tone = points.back().mean_tone;

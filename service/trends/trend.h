@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "service/store/article_store.h"
@@ -59,7 +60,7 @@ struct TrendPoint {
   std::array<int, kNumQuadClasses> quad_counts = {0, 0, 0, 0};
   // The period's articles with the largest |tone|, at most kTopArticles, in
   // the order of TopArticleBefore.
-  std::vector<std::string> top_article_ids;
+  absl::InlinedVector<std::string, kTopArticles> top_article_ids;
   // With smoothing N > 1: the mean tone of this point and the N - 1 points
   // before it in the output (fewer at the start), weighted by articles,
   // i.e. their tone sum over their article count; 0 when they have no

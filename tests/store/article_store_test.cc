@@ -200,7 +200,7 @@ void ExpectRollups(const std::vector<DayRollup>& got,
     EXPECT_NEAR(day.tone_sum, expected.tone_sum, 1e-9);
     EXPECT_NEAR(day.tone_sum_squares, expected.tone_sum_squares, 1e-9);
     EXPECT_EQ(day.quad_counts, expected.quad_counts);
-    EXPECT_EQ(day.top, expected.top);
+    EXPECT_THAT(day.top, testing::ElementsAreArray(expected.top));
   }
 }
 

@@ -121,7 +121,7 @@ TEST(SqliteStoreTest, VersionOneFileIsMigratedWithItsTopLists) {
   ASSERT_EQ(days->size(), 1u);
   EXPECT_EQ((*days)[0].articles, 4);
   EXPECT_NEAR((*days)[0].tone_sum_squares, 1.16, 1e-12);
-  using Top = std::vector<std::pair<std::string, double>>;
+  using Top = TopArticles;
   EXPECT_EQ((*days)[0].top, (Top{{"b", -0.9}, {"c", 0.5}, {"d", 0.3}}));
 
   // Replacing the top article recomputes the list from the articles.
