@@ -149,7 +149,7 @@ absl::Status TokenAuthorizer::CheckAuthorization(
   return absl::OkStatus();
 }
 
-absl::Status TokenAuthorizer::Check(const grpc::ServerContext& context,
+absl::Status TokenAuthorizer::Check(const grpc::ServerContextBase& context,
                                     Access access, int* token_line) const {
   std::vector<absl::string_view> values;
   const auto range = context.client_metadata().equal_range(kAuthorizationKey);
@@ -160,7 +160,7 @@ absl::Status TokenAuthorizer::Check(const grpc::ServerContext& context,
 }
 
 grpc::Status AuthorizeCall(const TokenAuthorizer* authorizer,
-                           const grpc::ServerContext& context, Access access,
+                           const grpc::ServerContextBase& context, Access access,
                            ScopedRequestLog* log) {
   if (authorizer == nullptr) return grpc::Status::OK;
   int token_line = 0;

@@ -67,7 +67,7 @@ class TokenAuthorizer {
   // metadata; UNAUTHENTICATED otherwise. When a token was checked and
   // matched, sets *token_line to its line in the file (so the log can say
   // which token is in use without saying the token), else to 0.
-  absl::Status Check(const grpc::ServerContext& context, Access access,
+  absl::Status Check(const grpc::ServerContextBase& context, Access access,
                      int* token_line) const;
   // The same from the values of the "authorization" metadata the call
   // carries (normally none or one).
@@ -99,7 +99,7 @@ class TokenAuthorizer {
 // token file) or lets the call through; the UNAUTHENTICATED status
 // otherwise. Adds the matching token's line to `log`, never the token.
 grpc::Status AuthorizeCall(const TokenAuthorizer* authorizer,
-                           const grpc::ServerContext& context, Access access,
+                           const grpc::ServerContextBase& context, Access access,
                            ScopedRequestLog* log);
 
 }  // namespace dyadtone

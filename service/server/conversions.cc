@@ -7,11 +7,16 @@
 namespace dyadtone {
 namespace {
 
-v1::Span ToProto(const ByteSpan& s) {
-  v1::Span out;
-  out.set_begin(s.begin);
-  out.set_end(s.end);
-  return out;
+// The Fill* functions write into a message the caller owns, so that a
+// response built on an arena keeps all of its parts there.
+void FillSpan(const ByteSpan& s, v1::Span* out) {
+  out->set_begin(s.begin);
+  out->set_end(s.end);
+}
+
+void FillDyadKey(const DyadKey& key, v1::Dyad* out) {
+  out->set_a(key.a);
+  out->set_b(key.b);
 }
 
 v1::QuadClass ToProto(QuadClass c) {
@@ -75,9 +80,9 @@ void FillQuadCounts(const std::array<int, kNumQuadClasses>& c,
 
 void FillEvidence(const Evidence& e, v1::Evidence* out) {
   out->set_text(e.text);
-  *out->mutable_span() = ToProto(e.span);
+  FillSpan(e.span, out->mutable_span());
   out->set_sentence(e.sentence);
-  *out->mutable_sentence_span() = ToProto(e.sentence_span);
+  FillSpan(e.sentence_span, out->mutable_sentence_span());
   out->set_lexicon_line(e.lexicon_line);
   out->set_pattern(e.pattern);
   out->set_quad_class(ToProto(e.entry_class));
@@ -87,18 +92,18 @@ void FillEvidence(const Evidence& e, v1::Evidence* out) {
     v1::Modifier* pm = out->add_modifiers();
     pm->set_type(ToProto(m.type));
     pm->set_text(m.text);
-    *pm->mutable_span() = ToProto(m.span);
+    FillSpan(m.span, pm->mutable_span());
     pm->set_factor(m.factor);
   }
   out->set_contribution(e.contribution);
   out->set_attribution(ToProto(e.attribution));
-  if (e.dyad) *out->mutable_dyad() = ToProto(*e.dyad);
+  if (e.dyad) FillDyadKey(*e.dyad, out->mutable_dyad());
   out->set_source_country(e.source);
   out->set_target_country(e.target);
 }
 
 void FillDyad(const DyadScore& d, bool include_evidence, v1::DyadTone* out) {
-  *out->mutable_dyad() = ToProto(d.dyad);
+  FillDyadKey(d.dyad, out->mutable_dyad());
   out->set_tone(d.tone);
   out->set_raw_sum(d.raw_sum);
   out->set_positive(d.positive);
@@ -124,48 +129,55 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 v1::Dyad ToProto(const DyadKey& key) {
   v1::Dyad d;
-  d.set_a(key.a);
-  d.set_b(key.b);
+  FillDyadKey(key, &d);
   return d;
 }
 
-v1::ArticleScore ToProto(const ArticleResult& r, const v1::Article& article,
-                         bool include_evidence) {
-  v1::ArticleScore out;
-  out.set_id(article.id());
-  out.set_source(article.source());
-  out.set_url(article.url());
-  if (r.date.day) out.set_date(absl::FormatCivilTime(*r.date.day));
-  out.set_date_source(ToProto(r.date.source));
+void FillArticleScore(const ArticleResult& r, const v1::Article& article,
+                      bool include_evidence, v1::ArticleScore* out) {
+  out->set_id(article.id());
+  out->set_source(article.source());
+  out->set_url(article.url());
+  if (r.date.day) out->set_date(absl::FormatCivilTime(*r.date.day));
+  out->set_date_source(ToProto(r.date.source));
   if (r.date.source != DateSource::kNone &&
       r.date.source != DateSource::kCaller) {
-    *out.mutable_date_span() = ToProto(ByteSpan{r.date.begin, r.date.end});
+    FillSpan(ByteSpan{r.date.begin, r.date.end}, out->mutable_date_span());
   }
-  if (r.main_dyad) *out.mutable_main_dyad() = ToProto(*r.main_dyad);
+  if (r.main_dyad) FillDyadKey(*r.main_dyad, out->mutable_main_dyad());
+  out->mutable_dyads()->Reserve(static_cast<int>(r.dyads.size()));
   for (const DyadScore& d : r.dyads) {
-    FillDyad(d, include_evidence, out.add_dyads());
+    FillDyad(d, include_evidence, out->add_dyads());
   }
   if (include_evidence) {
-    for (const Evidence& e : r.evidence) FillEvidence(e, out.add_evidence());
+    out->mutable_evidence()->Reserve(static_cast<int>(r.evidence.size()));
+    for (const Evidence& e : r.evidence) FillEvidence(e, out->add_evidence());
   }
+  out->mutable_actors()->Reserve(static_cast<int>(r.actors.size()));
   for (const ActorCount& a : r.actors) {
-    v1::ActorMentions* m = out.add_actors();
+    v1::ActorMentions* m = out->add_actors();
     m->set_code(a.code);
     m->set_name(a.name);
     m->set_mentions(a.mentions);
-    *m->mutable_first() = ToProto(a.first);
+    FillSpan(a.first, m->mutable_first());
   }
   if (r.general) {
-    v1::GeneralTone* g = out.mutable_general_tone();
+    v1::GeneralTone* g = out->mutable_general_tone();
     g->set_compound(r.general->compound);
     g->set_positive(r.general->positive);
     g->set_neutral(r.general->neutral);
     g->set_negative(r.general->negative);
   }
-  out.set_sentences(r.sentences);
-  out.set_tokens(r.tokens);
-  out.set_lexicon_version(r.lexicon_version);
-  out.set_gazetteer_version(r.gazetteer_version);
+  out->set_sentences(r.sentences);
+  out->set_tokens(r.tokens);
+  out->set_lexicon_version(r.lexicon_version);
+  out->set_gazetteer_version(r.gazetteer_version);
+}
+
+v1::ArticleScore ToProto(const ArticleResult& r, const v1::Article& article,
+                         bool include_evidence) {
+  v1::ArticleScore out;
+  FillArticleScore(r, article, include_evidence, &out);
   return out;
 }
 

@@ -20,7 +20,10 @@ namespace dyadtone {
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The engine's result as the API's message. `article` supplies the id,
-// source and URL.
+// source and URL. FillArticleScore writes into `out`, which may live on an
+// arena; `out` must be empty.
+void FillArticleScore(const ArticleResult& result, const v1::Article& article,
+                      bool include_evidence, v1::ArticleScore* out);
 v1::ArticleScore ToProto(const ArticleResult& result,
                          const v1::Article& article, bool include_evidence);
 

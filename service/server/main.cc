@@ -37,7 +37,7 @@ ABSL_FLAG(int, max_message_bytes, 32 << 20,
 ABSL_FLAG(int, max_article_bytes, 16 << 20,
           "longest article text; a longer one is rejected on its own (below "
           "--max_message_bytes, so that one article cannot fail a stream)");
-ABSL_FLAG(int, threads, 0, "threads serving calls (0: gRPC's default)");
+ABSL_FLAG(int, threads, 0, "threads serving the calls that use the store (0: gRPC's default); ScoreArticle runs on gRPC's callback threads");
 ABSL_FLAG(int, max_concurrent_streams, 100,
           "calls one client connection may have open at once");
 ABSL_FLAG(int, max_ingest_streams, 16,

@@ -36,7 +36,7 @@ class RequestLog {
 // message for errors, duration and any fields added.
 class ScopedRequestLog {
  public:
-  ScopedRequestLog(RequestLog* log, grpc::ServerContext* context,
+  ScopedRequestLog(RequestLog* log, grpc::ServerContextBase* context,
                    absl::string_view method)
       : log_(log), context_(context), method_(method), start_(absl::Now()) {}
   ~ScopedRequestLog();
@@ -52,7 +52,7 @@ class ScopedRequestLog {
 
  private:
   RequestLog* log_;
-  grpc::ServerContext* context_;
+  grpc::ServerContextBase* context_;
   std::string method_;
   absl::Time start_;
   grpc::Status status_;

@@ -6,6 +6,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "google/protobuf/arena.h"
 #include "service/engine/civil_days.h"
 #include "service/engine/date_extractor.h"
 #include "service/engine/spec_reader.h"
@@ -80,9 +81,51 @@ v1::IngestResult::Outcome ToProto(PutOutcome o) {
 ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
                                  ArticleStore* store, RequestLog* log,
                                  ToneServiceOptions options)
-    : models_(models), store_(store), log_(log), options_(std::move(options)) {}
+    : models_(models), store_(store), log_(log), options_(std::move(options)) {
+  SetMessageAllocatorFor_ScoreArticle(&arenas_);
+}
 
-grpc::Status ToneServiceImpl::Authorize(grpc::ServerContext* context,
+namespace {
+
+class ScoreArticleArena final
+    : public grpc::MessageHolder<v1::ScoreArticleRequest,
+                                 v1::ScoreArticleResponse> {
+ public:
+  ScoreArticleArena() : arena_(Options(first_block_, sizeof(first_block_))) {
+    set_request(
+        google::protobuf::Arena::CreateMessage<v1::ScoreArticleRequest>(
+            &arena_));
+    set_response(
+        google::protobuf::Arena::CreateMessage<v1::ScoreArticleResponse>(
+            &arena_));
+  }
+  void Release() override { delete this; }
+
+ private:
+  // A ~3 KB article with its evidence fits the first block and one more.
+  static constexpr size_t kFirstBlockBytes = 16 << 10;
+
+  static google::protobuf::ArenaOptions Options(char* block, size_t size) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = block;
+    options.initial_block_size = size;
+    options.start_block_size = kFirstBlockBytes;
+    options.max_block_size = 256 << 10;
+    return options;
+  }
+
+  alignas(8) char first_block_[kFirstBlockBytes];
+  google::protobuf::Arena arena_;
+};
+
+}  // namespace
+
+grpc::MessageHolder<v1::ScoreArticleRequest, v1::ScoreArticleResponse>*
+ScoreArticleArenas::AllocateMessages() {
+  return new ScoreArticleArena();
+}
+
+grpc::Status ToneServiceImpl::Authorize(grpc::ServerContextBase* context,
                                         Access access,
                                         ScopedRequestLog* log) const {
   return AuthorizeCall(options_.authorizer.get(), *context, access, log);
@@ -102,8 +145,20 @@ absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
   return result;
 }
 
-grpc::Status ToneServiceImpl::ScoreArticle(
-    grpc::ServerContext* context, const v1::ScoreArticleRequest* request,
+grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
+    grpc::CallbackServerContext* context,
+    const v1::ScoreArticleRequest* request,
+    v1::ScoreArticleResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // The log is written first: once finished, the call and its context may
+  // be gone.
+  reactor->Finish(HandleScoreArticle(context, *request, response));
+  return reactor;
+}
+
+grpc::Status ToneServiceImpl::HandleScoreArticle(
+    grpc::ServerContextBase* context,
+    const v1::ScoreArticleRequest& request,
     v1::ScoreArticleResponse* response) {
   ScopedRequestLog log(log_, context, "ScoreArticle");
   if (grpc::Status denied = Authorize(context, Access::kRead, &log);
@@ -112,21 +167,21 @@ grpc::Status ToneServiceImpl::ScoreArticle(
   }
   const std::shared_ptr<const Engine> engine = models_->Get();
   std::vector<DyadKey> dyads;
-  for (int i = 0; i < request->dyads_size(); ++i) {
+  for (int i = 0; i < request.dyads_size(); ++i) {
     absl::StatusOr<DyadKey> key = DyadFromProto(
-        request->dyads(i), absl::StrCat("dyads[", i, "]"), *engine);
+        request.dyads(i), absl::StrCat("dyads[", i, "]"), *engine);
     if (!key.ok()) return log.Done(ToGrpcStatus(key.status()));
     dyads.push_back(*key);
   }
   absl::StatusOr<ArticleResult> result =
-      Score(*engine, request->article(), dyads);
+      Score(*engine, request.article(), dyads);
   if (!result.ok()) return log.Done(ToGrpcStatus(result.status()));
   if (context->IsCancelled()) {
     return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
                                  "the call was cancelled"));
   }
-  *response->mutable_score() =
-      ToProto(*result, request->article(), !request->omit_evidence());
+  FillArticleScore(*result, request.article(), !request.omit_evidence(),
+                   response->mutable_score());
   log.Add("dyads", std::to_string(result->dyads.size()));
   return log.Done(grpc::Status::OK);
 }
