@@ -13,9 +13,8 @@
 #include "client/tone_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/test_certs.h"
-#include "tests/test_server.h"
 #include "tests/test_util.h"
+#include "tests/tls_server_test.h"
 
 namespace dyadtone {
 namespace {
@@ -30,24 +29,8 @@ constexpr char kArticle[] =
     "Pakistan and the United States reaffirmed their commitment to "
     "strengthening bilateral relations.\n";
 
-class ConnectionTest : public ::testing::Test {
+class ConnectionTest : public TlsServerTest {
  protected:
-  void SetUp() override {
-    ASSERT_NE(SharedTestEngine(), nullptr);
-    absl::StatusOr<const TestCerts*> certs = TestCerts::Get();
-    ASSERT_THAT(certs, IsOk());
-    certs_ = *certs;
-  }
-  void TearDown() override {
-    server_.reset();
-    for (const std::string& path : written_) std::filesystem::remove(path);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& text) {
-    written_.push_back(TestCerts::Write(name, text));
-    return written_.back();
-  }
-
   // A server with TLS and a token file; mutual TLS if `client_ca`.
   void StartServer(bool client_ca) {
     ServerOptions options;
@@ -56,14 +39,7 @@ class ConnectionTest : public ::testing::Test {
     if (client_ca) options.security.tls_client_ca_file = certs_->Path("ca.pem");
     options.security.auth_token_file =
         WriteFile("tokens.txt", absl::StrCat(kToken, "\n"));
-    absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
-        SharedTestEngine(),
-        absl::StrCat(
-            "connection_",
-            ::testing::UnitTest::GetInstance()->current_test_info()->name()),
-        options);
-    ASSERT_THAT(server, IsOk());
-    server_ = *std::move(server);
+    StartTestServer(options, "connection_");
   }
 
   ConnectionOptions WithCa() const {
@@ -96,9 +72,6 @@ class ConnectionTest : public ::testing::Test {
     return client.GetTrend(request);
   }
 
-  const TestCerts* certs_ = nullptr;
-  std::vector<std::string> written_;
-  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(ConnectionTest, TlsWithTheTokenIngestsAndReads) {

@@ -19,9 +19,8 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
-#include "tests/test_certs.h"
-#include "tests/test_server.h"
 #include "tests/test_util.h"
+#include "tests/tls_server_test.h"
 
 namespace dyadtone {
 namespace {
@@ -46,27 +45,13 @@ struct ClientTls {
   std::string server_name;  // empty: the target's host
 };
 
-class SecurityTest : public ::testing::Test {
+class SecurityTest : public TlsServerTest {
  protected:
   void SetUp() override {
-    ASSERT_NE(SharedTestEngine(), nullptr);
-    absl::StatusOr<const TestCerts*> certs = TestCerts::Get();
-    ASSERT_THAT(certs, IsOk());
-    certs_ = *certs;
+    TlsServerTest::SetUp();
     token_file_ = WriteFile("tokens.txt",
                             absl::StrCat("# test tokens\n", kToken, "\n",
                                          kSecondToken, "  # the new one\n"));
-  }
-
-  void TearDown() override {
-    server_.reset();
-    for (const std::string& path : written_) std::filesystem::remove(path);
-  }
-
-  // Writes a temporary file, removed after the test; returns its path.
-  std::string WriteFile(const std::string& name, const std::string& text) {
-    written_.push_back(TestCerts::Write(name, text));
-    return written_.back();
   }
 
   // Starts a server with `security`; certificate names are file names in
@@ -78,14 +63,7 @@ class SecurityTest : public ::testing::Test {
     }
     ServerOptions options;
     options.security = std::move(security);
-    absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
-        SharedTestEngine(),
-        absl::StrCat(
-            "security_",
-            ::testing::UnitTest::GetInstance()->current_test_info()->name()),
-        options);
-    ASSERT_THAT(server, IsOk());
-    server_ = *std::move(server);
+    StartTestServer(options, "security_");
   }
 
   SecurityOptions Tls() {
@@ -189,10 +167,7 @@ class SecurityTest : public ::testing::Test {
     return s;
   }
 
-  const TestCerts* certs_ = nullptr;
-  std::vector<std::string> written_;
   std::string token_file_;
-  std::unique_ptr<TestServer> server_;
 };
 
 MATCHER_P(HasCode, code, "") {
