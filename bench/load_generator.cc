@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dyadtone/v1/tone_service.grpc.pb.h"
+#include "google/protobuf/arena.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "service/engine/spec_reader.h"
@@ -69,26 +70,22 @@ struct Call {
   grpc::Status status;
 };
 
-struct ScoreCall : Call {
-  v1::ScoreArticleRequest request;
-  v1::ScoreArticleResponse response;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::ScoreArticleResponse>>
-      reader;
+// A unary call whose request and response live on an arena of its own, as
+// a lean client would have them: parsing a response with its evidence then
+// costs no heap allocation per field, and the generator takes less of the
+// CPU it shares with the server.
+template <typename Request, typename Response>
+struct UnaryCall : Call {
+  google::protobuf::Arena arena;
+  Request& request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
+  Response& response =
+      *google::protobuf::Arena::CreateMessage<Response>(&arena);
+  std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
 };
-
-struct HealthCall : Call {
-  health::HealthCheckRequest request;
-  health::HealthCheckResponse response;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<health::HealthCheckResponse>>
-      reader;
-};
-
-struct TrendCall : Call {
-  v1::GetTrendRequest request;
-  v1::GetTrendResponse response;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::GetTrendResponse>>
-      reader;
-};
+using ScoreCall = UnaryCall<v1::ScoreArticleRequest, v1::ScoreArticleResponse>;
+using HealthCall =
+    UnaryCall<health::HealthCheckRequest, health::HealthCheckResponse>;
+using TrendCall = UnaryCall<v1::GetTrendRequest, v1::GetTrendResponse>;
 
 class Driver {
  public:
