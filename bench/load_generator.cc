@@ -26,6 +26,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "dyadtone/v1/tone_service.grpc.pb.h"
 #include "google/protobuf/arena.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -265,6 +266,9 @@ double Percentile(std::vector<double>& v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As in dyadtoned (service/server/main.cc): Debian's Abseil checks every
+  // lock for deadlock cycles unless told not to.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::ParseCommandLine(argc, argv);
   const std::string method = absl::GetFlag(FLAGS_method);
   if (method != "score" && method != "health" && method != "trend" &&

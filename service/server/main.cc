@@ -18,6 +18,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "service/engine/engine.h"
 #include "service/server/flags_env.h"
 #include "service/server/server.h"
@@ -81,6 +82,11 @@ std::string AuthSummary(const dyadtone::SecurityOptions& security) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian builds Abseil without NDEBUG, which leaves absl::Mutex's
+  // deadlock detection on: every lock and unlock, gRPC's own on every call
+  // included, updates a global lock-order graph under one global lock. It
+  // is a debugging aid (the tests keep it); the server turns it off.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "dyadtoned [--listen=HOST:PORT] [--store=sqlite:PATH] ...");
   dyadtone::RequestLog log(stderr);
