@@ -38,7 +38,9 @@ ABSL_FLAG(int, max_message_bytes, 32 << 20,
 ABSL_FLAG(int, max_article_bytes, 16 << 20,
           "longest article text; a longer one is rejected on its own (below "
           "--max_message_bytes, so that one article cannot fail a stream)");
-ABSL_FLAG(int, threads, 0, "threads serving the calls that use the store (0: gRPC's default); ScoreArticle runs on gRPC's callback threads");
+ABSL_FLAG(int, threads, 0,
+          "threads serving the calls that use the store, and threads scoring "
+          "ScoreArticle calls (0: gRPC's default, and one a CPU)");
 ABSL_FLAG(int, max_concurrent_streams, 100,
           "calls one client connection may have open at once");
 ABSL_FLAG(int, max_ingest_streams, 16,
@@ -137,6 +139,7 @@ int main(int argc, char** argv) {
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   dyadtone::ToneServiceOptions service_options;
   service_options.version = DYADTONE_VERSION;
+  service_options.scoring_threads = options.threads;
   service_options.max_ingest_streams = absl::GetFlag(FLAGS_max_ingest_streams);
   auto server = dyadtone::DyadtoneServer::Start(
       options, models->get(), store->get(), &log, service_options);

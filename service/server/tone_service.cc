@@ -81,7 +81,11 @@ v1::IngestResult::Outcome ToProto(PutOutcome o) {
 ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
                                  ArticleStore* store, RequestLog* log,
                                  ToneServiceOptions options)
-    : models_(models), store_(store), log_(log), options_(std::move(options)) {
+    : models_(models),
+      store_(store),
+      log_(log),
+      options_(std::move(options)),
+      scoring_pool_(options_.scoring_threads) {
   SetMessageAllocatorFor_ScoreArticle(&arenas_);
 }
 
@@ -150,9 +154,16 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
     const v1::ScoreArticleRequest* request,
     v1::ScoreArticleResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  // The log is written first: once finished, the call and its context may
-  // be gone.
-  reactor->Finish(HandleScoreArticle(context, *request, response));
+  // The call, its context and its messages live until Finish(); the log is
+  // written before it.
+  scoring_pool_.Schedule([this, context, request, response, reactor] {
+    if (context->IsCancelled()) {  // waited past its deadline, or gone
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                                   "the call was cancelled"));
+      return;
+    }
+    reactor->Finish(HandleScoreArticle(context, *request, response));
+  });
   return reactor;
 }
 

@@ -14,6 +14,7 @@
 #include "service/server/model_holder.h"
 #include "service/server/auth.h"
 #include "service/server/request_log.h"
+#include "service/server/worker_pool.h"
 #include "service/store/article_store.h"
 
 namespace dyadtone {
@@ -28,6 +29,8 @@ struct ToneServiceOptions {
   // IngestArticles streams open at once; one more is RESOURCE_EXHAUSTED.
   // Each holds a scoring thread and, while it commits, the store's writer.
   int max_ingest_streams = 16;
+  // Threads that score ScoreArticle calls; 0: one a CPU.
+  int scoring_threads = 0;
   // Checks the bearer token of each call (auth.h); null: every call is open.
   std::shared_ptr<const TokenAuthorizer> authorizer;
 };
@@ -49,8 +52,10 @@ class ScoreArticleArenas final
 // new call that writes or administers declares Access::kWrite.
 //
 // ScoreArticle, the one call that only computes, uses gRPC's callback API
-// so that its messages can live on an arena (ScoreArticleArenas); the
-// calls that wait on the store use the synchronous API and its threads.
+// so that its messages can live on an arena (ScoreArticleArenas), and
+// scores on a WorkerPool of its own, not on gRPC's callback threads, which
+// answer the health service; the calls that wait on the store use the
+// synchronous API and its threads.
 class ToneServiceImpl final
     : public v1::ToneService::WithCallbackMethod_ScoreArticle<
           v1::ToneService::Service> {
@@ -111,6 +116,9 @@ class ToneServiceImpl final
   ArticleStore* const store_;
   RequestLog* const log_;
   const ToneServiceOptions options_;
+  // Last: destroyed first, it finishes the work queued on it while the rest
+  // of the service is still there.
+  WorkerPool scoring_pool_;
 };
 
 }  // namespace dyadtone
