@@ -40,7 +40,8 @@ ABSL_FLAG(int, max_article_bytes, 16 << 20,
           "--max_message_bytes, so that one article cannot fail a stream)");
 ABSL_FLAG(int, threads, 0,
           "threads serving the calls that use the store, and threads scoring "
-          "ScoreArticle calls (0: gRPC's default, and one a CPU)");
+          "ScoreArticle calls (0: gRPC's default, 8 for GetTrend, and one a "
+          "CPU for scoring)");
 ABSL_FLAG(int, max_concurrent_streams, 100,
           "calls one client connection may have open at once");
 ABSL_FLAG(int, max_ingest_streams, 16,
@@ -140,6 +141,7 @@ int main(int argc, char** argv) {
   dyadtone::ToneServiceOptions service_options;
   service_options.version = DYADTONE_VERSION;
   service_options.scoring_threads = options.threads;
+  if (options.threads > 0) service_options.store_threads = options.threads;
   service_options.max_ingest_streams = absl::GetFlag(FLAGS_max_ingest_streams);
   auto server = dyadtone::DyadtoneServer::Start(
       options, models->get(), store->get(), &log, service_options);

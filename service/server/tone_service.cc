@@ -6,7 +6,6 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "google/protobuf/arena.h"
 #include "service/engine/civil_days.h"
 #include "service/engine/date_extractor.h"
 #include "service/engine/spec_reader.h"
@@ -85,49 +84,12 @@ ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
       store_(store),
       log_(log),
       options_(std::move(options)),
-      scoring_pool_(options_.scoring_threads) {
-  SetMessageAllocatorFor_ScoreArticle(&arenas_);
+      scoring_pool_(options_.scoring_threads),
+      store_pool_(options_.store_threads) {
+  SetMessageAllocatorFor_ScoreArticle(&score_arenas_);
+  SetMessageAllocatorFor_GetTrend(&trend_arenas_);
 }
 
-namespace {
-
-class ScoreArticleArena final
-    : public grpc::MessageHolder<v1::ScoreArticleRequest,
-                                 v1::ScoreArticleResponse> {
- public:
-  ScoreArticleArena() : arena_(Options(first_block_, sizeof(first_block_))) {
-    set_request(
-        google::protobuf::Arena::CreateMessage<v1::ScoreArticleRequest>(
-            &arena_));
-    set_response(
-        google::protobuf::Arena::CreateMessage<v1::ScoreArticleResponse>(
-            &arena_));
-  }
-  void Release() override { delete this; }
-
- private:
-  // A ~3 KB article with its evidence fits the first block and one more.
-  static constexpr size_t kFirstBlockBytes = 16 << 10;
-
-  static google::protobuf::ArenaOptions Options(char* block, size_t size) {
-    google::protobuf::ArenaOptions options;
-    options.initial_block = block;
-    options.initial_block_size = size;
-    options.start_block_size = kFirstBlockBytes;
-    options.max_block_size = 256 << 10;
-    return options;
-  }
-
-  alignas(8) char first_block_[kFirstBlockBytes];
-  google::protobuf::Arena arena_;
-};
-
-}  // namespace
-
-grpc::MessageHolder<v1::ScoreArticleRequest, v1::ScoreArticleResponse>*
-ScoreArticleArenas::AllocateMessages() {
-  return new ScoreArticleArena();
-}
 
 grpc::Status ToneServiceImpl::Authorize(grpc::ServerContextBase* context,
                                         Access access,
@@ -149,22 +111,29 @@ absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
   return result;
 }
 
-grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
-    grpc::CallbackServerContext* context,
-    const v1::ScoreArticleRequest* request,
-    v1::ScoreArticleResponse* response) {
+template <typename Work>
+grpc::ServerUnaryReactor* ToneServiceImpl::FinishOnPool(
+    grpc::CallbackServerContext* context, WorkerPool* pool, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  // The call, its context and its messages live until Finish(); the log is
-  // written before it.
-  scoring_pool_.Schedule([this, context, request, response, reactor] {
+  // The call, its context and its messages live until Finish().
+  pool->Schedule([context, reactor, work = std::move(work)]() mutable {
     if (context->IsCancelled()) {  // waited past its deadline, or gone
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
                                    "the call was cancelled"));
       return;
     }
-    reactor->Finish(HandleScoreArticle(context, *request, response));
+    reactor->Finish(work());
   });
   return reactor;
+}
+
+grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
+    grpc::CallbackServerContext* context,
+    const v1::ScoreArticleRequest* request,
+    v1::ScoreArticleResponse* response) {
+  return FinishOnPool(context, &scoring_pool_, [=] {
+    return HandleScoreArticle(context, *request, response);
+  });
 }
 
 grpc::Status ToneServiceImpl::HandleScoreArticle(
@@ -384,15 +353,23 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
   return absl::OkStatus();
 }
 
-grpc::Status ToneServiceImpl::GetTrend(grpc::ServerContext* context,
-                                       const v1::GetTrendRequest* request,
-                                       v1::GetTrendResponse* response) {
+grpc::ServerUnaryReactor* ToneServiceImpl::GetTrend(
+    grpc::CallbackServerContext* context, const v1::GetTrendRequest* request,
+    v1::GetTrendResponse* response) {
+  return FinishOnPool(context, &store_pool_, [=] {
+    return HandleGetTrend(context, *request, response);
+  });
+}
+
+grpc::Status ToneServiceImpl::HandleGetTrend(grpc::ServerContextBase* context,
+                                             const v1::GetTrendRequest& request,
+                                             v1::GetTrendResponse* response) {
   ScopedRequestLog log(log_, context, "GetTrend");
   if (grpc::Status denied = Authorize(context, Access::kRead, &log);
       !denied.ok()) {
     return log.Done(denied);
   }
-  const absl::Status s = Trend(*request, response);
+  const absl::Status s = Trend(request, response);
   log.Add("points", std::to_string(response->points_size()));
   return log.Done(ToGrpcStatus(s));
 }

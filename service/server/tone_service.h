@@ -9,10 +9,10 @@
 #include <string>
 
 #include "dyadtone/v1/tone_service.grpc.pb.h"
-#include "grpcpp/support/message_allocator.h"
 #include "service/engine/engine.h"
 #include "service/server/model_holder.h"
 #include "service/server/auth.h"
+#include "service/server/call_arena.h"
 #include "service/server/request_log.h"
 #include "service/server/worker_pool.h"
 #include "service/store/article_store.h"
@@ -31,34 +31,25 @@ struct ToneServiceOptions {
   int max_ingest_streams = 16;
   // Threads that score ScoreArticle calls; 0: one a CPU.
   int scoring_threads = 0;
+  // Threads that read the store for GetTrend calls.
+  int store_threads = 8;
   // Checks the bearer token of each call (auth.h); null: every call is open.
   std::shared_ptr<const TokenAuthorizer> authorizer;
-};
-
-// Gives each ScoreArticle call a protobuf arena that holds its request and
-// its response: the evidence of a response is hundreds of small messages
-// and strings, which on the heap cost an allocation each to build and a
-// free each to destroy. The arena starts in a block inside its holder.
-class ScoreArticleArenas final
-    : public grpc::MessageAllocator<v1::ScoreArticleRequest,
-                                    v1::ScoreArticleResponse> {
- public:
-  grpc::MessageHolder<v1::ScoreArticleRequest, v1::ScoreArticleResponse>*
-  AllocateMessages() override;
 };
 
 // Each handler first declares the access it needs (Authorize): IngestArticles
 // writes; ScoreArticle stores nothing and is a read like the other calls. A
 // new call that writes or administers declares Access::kWrite.
 //
-// ScoreArticle, the one call that only computes, uses gRPC's callback API
-// so that its messages can live on an arena (ScoreArticleArenas), and
-// scores on a WorkerPool of its own, not on gRPC's callback threads, which
-// answer the health service; the calls that wait on the store use the
-// synchronous API and its threads.
+// ScoreArticle and GetTrend, the calls with the largest responses, use
+// gRPC's callback API so that their messages live on an arena (CallArenas);
+// their work runs on worker pools of their own (scoring, and reading the
+// store), never on gRPC's few callback threads, which also answer the
+// health service. The other calls use the synchronous API and its threads.
 class ToneServiceImpl final
     : public v1::ToneService::WithCallbackMethod_ScoreArticle<
-          v1::ToneService::Service> {
+          v1::ToneService::WithCallbackMethod_GetTrend<
+              v1::ToneService::Service>> {
  public:
   // `models`, `store` and `log` must outlive the service. Every call scores
   // with the engine `models` holds when it starts.
@@ -79,9 +70,13 @@ class ToneServiceImpl final
       grpc::ServerContext* context,
       grpc::ServerReader<v1::IngestArticlesRequest>* reader,
       v1::IngestArticlesResponse* response) override;
-  grpc::Status GetTrend(grpc::ServerContext* context,
-                        const v1::GetTrendRequest* request,
-                        v1::GetTrendResponse* response) override;
+  grpc::ServerUnaryReactor* GetTrend(grpc::CallbackServerContext* context,
+                                     const v1::GetTrendRequest* request,
+                                     v1::GetTrendResponse* response) override;
+  // GetTrend's work and its log line, as HandleScoreArticle.
+  grpc::Status HandleGetTrend(grpc::ServerContextBase* context,
+                              const v1::GetTrendRequest& request,
+                              v1::GetTrendResponse* response);
   grpc::Status ListDyads(grpc::ServerContext* context,
                          const v1::ListDyadsRequest* request,
                          v1::ListDyadsResponse* response) override;
@@ -110,15 +105,24 @@ class ToneServiceImpl final
   absl::Status Trend(const v1::GetTrendRequest& request,
                      v1::GetTrendResponse* response);
 
-  ScoreArticleArenas arenas_;
+  // Runs `work` (which returns the call's status) on `pool` and finishes
+  // the call with it; a call cancelled or past its deadline while it waited
+  // is finished CANCELLED without running `work`.
+  template <typename Work>
+  static grpc::ServerUnaryReactor* FinishOnPool(
+      grpc::CallbackServerContext* context, WorkerPool* pool, Work work);
+
+  CallArenas<v1::ScoreArticleRequest, v1::ScoreArticleResponse> score_arenas_;
+  CallArenas<v1::GetTrendRequest, v1::GetTrendResponse> trend_arenas_;
   const ModelHolder* const models_;
   std::atomic<int> ingest_streams_{0};
   ArticleStore* const store_;
   RequestLog* const log_;
   const ToneServiceOptions options_;
-  // Last: destroyed first, it finishes the work queued on it while the rest
-  // of the service is still there.
+  // Last: destroyed first, they finish the work queued on them while the
+  // rest of the service is still there.
   WorkerPool scoring_pool_;
+  WorkerPool store_pool_;
 };
 
 }  // namespace dyadtone

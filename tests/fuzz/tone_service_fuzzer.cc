@@ -1,9 +1,9 @@
 // Fuzzes the request handlers of ToneServiceImpl in-process: the input is a
 // ServiceCalls message (service_calls.proto), a sequence of requests made on
 // a fresh SQLite store in a temporary directory. Unary calls go straight to
-// the handler methods (ScoreArticle's work through HandleScoreArticle); an
-// IngestArticles stream goes through an in-process gRPC channel, since its
-// handler reads from a real grpc::ServerReader.
+// the handler methods (ScoreArticle's and GetTrend's work through their
+// Handle* methods); an IngestArticles stream goes through an in-process
+// gRPC channel, since its handler reads from a real grpc::ServerReader.
 //
 // Besides "no crash, no leak, no sanitizer report" it checks the handlers'
 // contracts: only the status codes a client can act on (never INTERNAL,
@@ -179,7 +179,7 @@ class Harness {
       case fuzz::Call::kGetTrend: {
         v1::GetTrendResponse response;
         const grpc::Status s =
-            service.GetTrend(&context, &call.get_trend(), &response);
+            service.HandleGetTrend(&context, call.get_trend(), &response);
         CheckCode(s, "GetTrend",
                   {grpc::StatusCode::OK, grpc::StatusCode::INVALID_ARGUMENT,
                    grpc::StatusCode::RESOURCE_EXHAUSTED});

@@ -1,0 +1,57 @@
+// Protobuf arenas for the calls of gRPC's callback API.
+//
+// A response such as ScoreArticle's evidence or GetTrend's ten years of
+// days is thousands of small messages and strings; on the heap each costs
+// an allocation to build and a free to destroy. CallArenas gives each call
+// an arena that holds its request and its response, starting in a block
+// inside its holder, all freed at once when gRPC releases the call.
+
+#ifndef DYADTONE_SERVICE_SERVER_CALL_ARENA_H_
+#define DYADTONE_SERVICE_SERVER_CALL_ARENA_H_
+
+#include <cstddef>
+
+#include "google/protobuf/arena.h"
+#include "grpcpp/support/message_allocator.h"
+
+namespace dyadtone {
+
+template <typename Request, typename Response>
+class CallArenas final : public grpc::MessageAllocator<Request, Response> {
+ public:
+  grpc::MessageHolder<Request, Response>* AllocateMessages() override {
+    return new Holder();
+  }
+
+ private:
+  class Holder final : public grpc::MessageHolder<Request, Response> {
+   public:
+    Holder() : arena_(Options(first_block_)) {
+      this->set_request(
+          google::protobuf::Arena::CreateMessage<Request>(&arena_));
+      this->set_response(
+          google::protobuf::Arena::CreateMessage<Response>(&arena_));
+    }
+    void Release() override { delete this; }
+
+   private:
+    // A ~3 KB article with its evidence fits this block and one more.
+    static constexpr size_t kFirstBlockBytes = 16 << 10;
+
+    static google::protobuf::ArenaOptions Options(char* first_block) {
+      google::protobuf::ArenaOptions options;
+      options.initial_block = first_block;
+      options.initial_block_size = kFirstBlockBytes;
+      options.start_block_size = kFirstBlockBytes;
+      options.max_block_size = 256 << 10;
+      return options;
+    }
+
+    alignas(8) char first_block_[kFirstBlockBytes];
+    google::protobuf::Arena arena_;
+  };
+};
+
+}  // namespace dyadtone
+
+#endif  // DYADTONE_SERVICE_SERVER_CALL_ARENA_H_
