@@ -17,6 +17,7 @@ WorkerPool::~WorkerPool() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    work_.SignalAll();
   }
   for (std::thread& t : threads_) t.join();
 }
@@ -24,16 +25,17 @@ WorkerPool::~WorkerPool() {
 void WorkerPool::Schedule(absl::AnyInvocable<void()> work) {
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(work));
+  work_.Signal();
 }
 
 void WorkerPool::Run() {
-  const auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return !queue_.empty() || stopping_;
-  };
   while (true) {
     absl::AnyInvocable<void()> work;
     {
-      absl::MutexLock lock(&mu_, absl::Condition(&ready));
+      // A CondVar rather than an absl::Condition: a Condition is evaluated
+      // by whichever thread unlocks, reading the waiter's stack.
+      absl::MutexLock lock(&mu_);
+      while (queue_.empty() && !stopping_) work_.Wait(&mu_);
       if (queue_.empty()) return;  // stopping, and nothing left to run
       work = std::move(queue_.front());
       queue_.pop_front();

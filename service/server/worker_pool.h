@@ -39,6 +39,7 @@ class WorkerPool {
 
   absl::Mutex mu_;
   std::deque<absl::AnyInvocable<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  absl::CondVar work_;  // signalled when queue_ grows or stopping_ is set
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
