@@ -103,8 +103,9 @@ absl::StatusOr<std::vector<PutOutcome>> SqliteArticleStore::PutBatch(
   if (!tx.ok()) return tx.status();
   std::vector<PutOutcome> outcomes;
   outcomes.reserve(batch.size());
+  SqliteBatchWriter writer(db_.get());
   for (size_t i = 0; i < batch.size(); ++i) {
-    absl::StatusOr<PutOutcome> outcome = PutArticle(*db_, batch[i]);
+    absl::StatusOr<PutOutcome> outcome = writer.Put(batch[i]);
     if (!outcome.ok()) {
       return absl::Status(
           outcome.status().code(),
@@ -113,6 +114,8 @@ absl::StatusOr<std::vector<PutOutcome>> SqliteArticleStore::PutBatch(
     }
     outcomes.push_back(*outcome);
   }
+  s = writer.Finish();
+  if (!s.ok()) return s;
   s = tx->Commit();
   if (!s.ok()) return s;
   return outcomes;

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -40,14 +43,6 @@ constexpr char kInsertDyad[] =
     "INSERT INTO article_dyads (a, b, day, tone, vcoop, mcoop, vconf, mconf, "
     "article_id, position, signals) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-constexpr char kAddToRollup[] =
-    "INSERT INTO dyad_day_rollups (a, b, day, tone_sum, vcoop, mcoop, vconf, "
-    "mconf, tone_sum_squares, articles) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1) "
-    "ON CONFLICT (a, b, day) DO UPDATE SET articles = articles + 1, "
-    "tone_sum = tone_sum + ?4, vcoop = vcoop + ?5, mcoop = mcoop + ?6, "
-    "vconf = vconf + ?7, mconf = mconf + ?8, "
-    "tone_sum_squares = tone_sum_squares + ?9";
 constexpr char kSubtractFromRollup[] =
     "UPDATE dyad_day_rollups SET articles = articles - 1, "
     "tone_sum = tone_sum - ?4, vcoop = vcoop - ?5, mcoop = mcoop - ?6, "
@@ -70,6 +65,22 @@ constexpr char kWriteTop[] =
     "UPDATE dyad_day_rollups SET top1_id = ?4, top1_tone = ?5, "
     "top2_id = ?6, top2_tone = ?7, top3_id = ?8, top3_tone = ?9 "
     "WHERE a = ?1 AND b = ?2 AND day = ?3";
+constexpr char kSelectRollup[] =
+    "SELECT articles, tone_sum, tone_sum_squares, vcoop, mcoop, vconf, mconf, "
+    "top1_id, top1_tone, top2_id, top2_tone, top3_id, top3_tone "
+    "FROM dyad_day_rollups WHERE a = ?1 AND b = ?2 AND day = ?3";
+constexpr int kFirstTopColumn = 7;
+constexpr char kInsertRollup[] =
+    "INSERT INTO dyad_day_rollups (a, b, day, tone_sum, vcoop, mcoop, vconf, "
+    "mconf, tone_sum_squares, articles, top1_id, top1_tone, top2_id, "
+    "top2_tone, top3_id, top3_tone) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+    "?15, ?16)";
+constexpr char kUpdateRollup[] =
+    "UPDATE dyad_day_rollups SET tone_sum = ?4, vcoop = ?5, mcoop = ?6, "
+    "vconf = ?7, mconf = ?8, tone_sum_squares = ?9, articles = ?10, "
+    "top1_id = ?11, top1_tone = ?12, top2_id = ?13, top2_tone = ?14, "
+    "top3_id = ?15, top3_tone = ?16 WHERE a = ?1 AND b = ?2 AND day = ?3";
 static_assert(kTopArticles == 3, "the rollup rows have three top slots");
 
 void BindDyadDay(SqliteStatement& st, const Figures& f) {
@@ -99,7 +110,7 @@ absl::Status RunOnDyadDay(SqliteDb& db, const char* sql, const Figures& f) {
   return st->Run();
 }
 
-// Adds `f` to its rollup or takes it out: ?1..?8 and tone squared as ?9.
+// Takes `f` out of its rollup: ?1..?8 and tone squared as ?9.
 absl::Status ApplyToRollup(SqliteDb& db, const char* sql, const Figures& f) {
   absl::StatusOr<SqliteStatement> st = db.Prepare(sql);
   if (!st.ok()) return st.status();
@@ -178,34 +189,95 @@ absl::Status WriteTopList(SqliteDb& db, const Figures& f, const TopList& top) {
   return st->Run();
 }
 
-absl::Status MergeIntoTop(SqliteDb& db, const Figures& f,
-                          const std::string& id) {
-  absl::StatusOr<TopList> top = ReadTopList(db, f);
-  if (!top.ok()) return top.status();
-  const std::pair<std::string, double> entry(id, f.tone);
+// Where `entry` goes in a day's top list, as every backend orders it.
+void MergeIntoTop(TopList& top, std::pair<std::string, double> entry) {
   const auto at =
-      std::lower_bound(top->begin(), top->end(), entry, TopArticleBefore);
-  if (at - top->begin() >= kTopArticles) return absl::OkStatus();
-  top->insert(at, entry);
-  if (top->size() > static_cast<size_t>(kTopArticles)) top->pop_back();
-  return WriteTopList(db, f, *top);
+      std::lower_bound(top.begin(), top.end(), entry, TopArticleBefore);
+  if (at - top.begin() >= kTopArticles) return;
+  top.insert(at, std::move(entry));
+  if (top.size() > static_cast<size_t>(kTopArticles)) top.pop_back();
 }
 
-absl::Status AddFigures(SqliteDb& db, const StoredArticle& article) {
-  for (size_t i = 0; i < article.dyads.size(); ++i) {
-    const Figures f = FiguresOf(article, article.dyads[i]);
-    absl::StatusOr<SqliteStatement> st = db.Prepare(kInsertDyad);
-    if (!st.ok()) return st.status();
-    BindFigures(*st, f);
-    st->BindText(9, article.id);
-    st->BindInt(10, static_cast<int64_t>(i));
-    st->BindInt(11, article.dyads[i].signals);
-    absl::Status s = st->Run();
-    if (s.ok()) s = ApplyToRollup(db, kAddToRollup, f);
-    if (s.ok()) s = MergeIntoTop(db, f, article.id);
-    if (!s.ok()) return s;
+// A rollup row as the batch changes it: read once, changed in memory with
+// the arithmetic the per-article UPDATE did (the same doubles, added in the
+// same order), written once.
+struct PendingRollup {
+  bool in_table = false;  // the row existed when read
+  int64_t articles = 0;   // 0: no row yet
+  double tone_sum = 0;
+  double tone_sum_squares = 0;
+  std::array<int64_t, kNumQuadClasses> quads = {0, 0, 0, 0};
+  TopList top;
+};
+
+absl::StatusOr<PendingRollup> ReadRollup(SqliteDb& db, const Figures& f) {
+  absl::StatusOr<SqliteStatement> st = db.Prepare(kSelectRollup);
+  if (!st.ok()) return st.status();
+  BindDyadDay(*st, f);
+  absl::StatusOr<bool> row = st->Step();
+  if (!row.ok()) return row.status();
+  PendingRollup r;
+  if (!*row) return r;
+  r.in_table = true;
+  r.articles = st->ColumnInt(0);
+  r.tone_sum = st->ColumnDouble(1);
+  r.tone_sum_squares = st->ColumnDouble(2);
+  for (int q = 0; q < kNumQuadClasses; ++q) r.quads[q] = st->ColumnInt(3 + q);
+  for (int slot = 0; slot < kTopArticles; ++slot) {
+    const int column = kFirstTopColumn + 2 * slot;
+    if (st->ColumnIsNull(column)) break;
+    r.top.emplace_back(st->ColumnBytes(column), st->ColumnDouble(column + 1));
   }
-  return absl::OkStatus();
+  return r;
+}
+
+void AddToRollup(const Figures& f, const std::string& id, PendingRollup& r) {
+  const double square = f.tone * f.tone;
+  if (r.articles == 0) {  // as the INSERT of a new row stored them
+    r.tone_sum = f.tone;
+    r.tone_sum_squares = square;
+    r.quads = f.quads;
+  } else {
+    r.tone_sum = r.tone_sum + f.tone;
+    r.tone_sum_squares = r.tone_sum_squares + square;
+    for (int q = 0; q < kNumQuadClasses; ++q) r.quads[q] += f.quads[q];
+  }
+  ++r.articles;
+  MergeIntoTop(r.top, {id, f.tone});
+}
+
+absl::Status WriteRollup(SqliteDb& db, const Figures& key,
+                         const PendingRollup& r) {
+  absl::StatusOr<SqliteStatement> st =
+      db.Prepare(r.in_table ? kUpdateRollup : kInsertRollup);
+  if (!st.ok()) return st.status();
+  Figures f = key;
+  f.tone = r.tone_sum;
+  f.quads = r.quads;
+  BindFigures(*st, f);
+  st->BindDouble(9, r.tone_sum_squares);
+  st->BindInt(10, r.articles);
+  for (int slot = 0; slot < kTopArticles; ++slot) {
+    if (slot < static_cast<int>(r.top.size())) {
+      st->BindText(11 + 2 * slot, r.top[slot].first);
+      st->BindDouble(12 + 2 * slot, r.top[slot].second);
+    } else {
+      st->BindNull(11 + 2 * slot);
+      st->BindNull(12 + 2 * slot);
+    }
+  }
+  return st->Run();
+}
+
+absl::Status InsertDyadRow(SqliteDb& db, const StoredArticle& article,
+                           size_t position, const Figures& f) {
+  absl::StatusOr<SqliteStatement> st = db.Prepare(kInsertDyad);
+  if (!st.ok()) return st.status();
+  BindFigures(*st, f);
+  st->BindText(9, article.id);
+  st->BindInt(10, static_cast<int64_t>(position));
+  st->BindInt(11, article.dyads[position].signals);
+  return st->Run();
 }
 
 absl::StatusOr<int64_t> ReadRollupArticles(SqliteDb& db, const Figures& f) {
@@ -270,23 +342,67 @@ absl::Status RemoveFigures(SqliteDb& db, const std::string& id) {
 
 }  // namespace
 
-absl::StatusOr<PutOutcome> PutArticle(SqliteDb& db,
-                                      const StoredArticle& article) {
+// The batch's rollup rows by (a, b, day).
+struct SqliteBatchWriter::PendingRollups {
+  std::map<std::tuple<std::string, std::string, int64_t>, PendingRollup> rows;
+};
+
+SqliteBatchWriter::SqliteBatchWriter(SqliteDb* db)
+    : db_(*db), pending_(std::make_unique<PendingRollups>()) {}
+
+SqliteBatchWriter::~SqliteBatchWriter() = default;
+
+absl::StatusOr<PutOutcome> SqliteBatchWriter::Put(
+    const StoredArticle& article) {
   absl::StatusOr<std::optional<std::string>> print =
-      ReadFingerprint(db, article.id);
+      ReadFingerprint(db_, article.id);
   if (!print.ok()) return print.status();
   if (print->has_value() && **print == article.text_fingerprint) {
     return PutOutcome::kUnchanged;
   }
   const bool replacing = print->has_value();
-  absl::Status s = replacing ? RemoveFigures(db, article.id) : absl::OkStatus();
+  absl::Status s;
+  if (replacing) {
+    // Taking figures out works on the table's rows (and may recompute a
+    // top list from article_dyads): write what is pending first. Rare.
+    s = Finish();
+    if (s.ok()) s = RemoveFigures(db_, article.id);
+  }
   if (s.ok()) {
-    s = WriteArticleRow(db, replacing ? kUpdateArticle : kInsertArticle,
+    s = WriteArticleRow(db_, replacing ? kUpdateArticle : kInsertArticle,
                         article);
   }
-  if (s.ok()) s = AddFigures(db, article);
+  for (size_t i = 0; s.ok() && i < article.dyads.size(); ++i) {
+    s = AddFigures(article, i);
+  }
   if (!s.ok()) return s;
   return replacing ? PutOutcome::kReplaced : PutOutcome::kStored;
+}
+
+absl::Status SqliteBatchWriter::AddFigures(const StoredArticle& article,
+                                           size_t position) {
+  const Figures f = FiguresOf(article, article.dyads[position]);
+  absl::Status s = InsertDyadRow(db_, article, position, f);
+  if (!s.ok()) return s;
+  auto [it, added] = pending_->rows.try_emplace({f.a, f.b, f.day});
+  if (added) {
+    absl::StatusOr<PendingRollup> row = ReadRollup(db_, f);
+    if (!row.ok()) return row.status();
+    it->second = *std::move(row);
+  }
+  AddToRollup(f, article.id, it->second);
+  return absl::OkStatus();
+}
+
+absl::Status SqliteBatchWriter::Finish() {
+  for (const auto& [key, row] : pending_->rows) {
+    Figures f;
+    std::tie(f.a, f.b, f.day) = key;
+    absl::Status s = WriteRollup(db_, f, row);
+    if (!s.ok()) return s;
+  }
+  pending_->rows.clear();
+  return absl::OkStatus();
 }
 
 }  // namespace dyadtone

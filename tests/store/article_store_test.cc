@@ -720,5 +720,61 @@ TEST_P(ArticleStoreTest, RollupsMatchBruteForce) {
   }
 }
 
+// Batches may gather a day's figures before writing them; the sums must
+// still be bit for bit those of one article at a time (the same additions
+// in the same order), replacements and ties included.
+TEST_P(ArticleStoreTest, BatchesSumExactlyAsSingleArticles) {
+  std::mt19937 rng(7);
+  const auto uniform = [&](int n) {
+    return static_cast<int>(std::uniform_int_distribution<>(0, n - 1)(rng));
+  };
+  std::vector<std::vector<StoredArticle>> batches;
+  int next_id = 0;
+  for (int b = 0; b < 12; ++b) {
+    std::vector<StoredArticle> batch;
+    for (int n = 1 + uniform(40); n > 0; --n) {
+      // A quarter are new texts for ids stored before, some in this batch.
+      const int id = next_id > 0 && uniform(4) == 0 ? uniform(next_id)
+                                                    : next_id++;
+      std::vector<StoredDyad> dyads;
+      for (const DyadKey& dyad : {kChnUsa, kIndPak, kPakUsa}) {
+        if (uniform(2) == 0) continue;
+        const double tone = uniform(4) == 0
+                                ? 0.5
+                                : std::uniform_real_distribution<>(-1, 1)(rng);
+        dyads.push_back(Dyad(dyad, tone, {uniform(3), 0, uniform(2), 1}));
+      }
+      batch.push_back(Article("a" + std::to_string(id), kDay1 + uniform(3),
+                              "p" + std::to_string(uniform(1000)), dyads));
+    }
+    batches.push_back(std::move(batch));
+  }
+  std::unique_ptr<TestBackend> single_backend = GetParam().make();
+  absl::StatusOr<std::unique_ptr<ArticleStore>> single = single_backend->Open();
+  ASSERT_THAT(single, IsOk());
+  for (const std::vector<StoredArticle>& batch : batches) {
+    ASSERT_THAT(store_->PutBatch(batch), IsOk());
+    for (const StoredArticle& article : batch) {
+      ASSERT_THAT((*single)->PutBatch({article}), IsOk());
+    }
+  }
+  for (const DyadKey& dyad : {kChnUsa, kIndPak, kPakUsa}) {
+    absl::StatusOr<std::vector<DayRollup>> want =
+        (*single)->DailyRollups(dyad, kAllFrom, kAllTo);
+    ASSERT_THAT(want, IsOk());
+    const std::vector<DayRollup> got = Rollups(dyad);
+    ASSERT_EQ(got.size(), want->size());
+    ASSERT_FALSE(got.empty());
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].day, (*want)[i].day);
+      EXPECT_EQ(got[i].articles, (*want)[i].articles);
+      EXPECT_EQ(got[i].tone_sum, (*want)[i].tone_sum);  // exactly
+      EXPECT_EQ(got[i].tone_sum_squares, (*want)[i].tone_sum_squares);
+      EXPECT_EQ(got[i].quad_counts, (*want)[i].quad_counts);
+      EXPECT_EQ(got[i].top, (*want)[i].top);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dyadtone
