@@ -90,18 +90,20 @@ void SqliteStatement::BindNull(int index) {
 }
 
 void SqliteStatement::BindText(int index, absl::string_view value) {
-  // SQLite copies the bytes (callers may bind temporaries); a non-null
-  // pointer keeps "" an empty string rather than NULL.
+  // SQLITE_STATIC: SQLite reads the caller's bytes, which outlive the
+  // statement's use (see the header), instead of copying each value into
+  // an allocation of its own. A non-null pointer keeps "" an empty string
+  // rather than NULL.
   KeepBindError(
       sqlite3_bind_text64(stmt_, index, value.empty() ? "" : value.data(),
-                          value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+                          value.size(), SQLITE_STATIC, SQLITE_UTF8),
       index);
 }
 
 void SqliteStatement::BindBlob(int index, absl::string_view value) {
   KeepBindError(
       sqlite3_bind_blob64(stmt_, index, value.empty() ? "" : value.data(),
-                          value.size(), SQLITE_TRANSIENT),
+                          value.size(), SQLITE_STATIC),
       index);
 }
 

@@ -44,6 +44,9 @@ class SqliteStatement {
 
   void BindInt(int index, int64_t value);
   void BindDouble(int index, double value);
+  // Text and blobs are not copied: REQUIRES: `value`'s bytes stay valid
+  // until the statement is destroyed or the parameter bound again (bind
+  // no temporaries).
   void BindText(int index, absl::string_view value);
   void BindBlob(int index, absl::string_view value);  // "" is an empty blob
   void BindNull(int index);
