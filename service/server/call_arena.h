@@ -16,6 +16,21 @@
 
 namespace dyadtone {
 
+// Options for an arena whose first block is `first_block` (`size` bytes,
+// 8-aligned, outliving the arena), growing in blocks of `size` up to 256 KiB.
+inline google::protobuf::ArenaOptions ArenaStartingIn(char* first_block,
+                                                      size_t size) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = first_block;
+  options.initial_block_size = size;
+  options.start_block_size = size;
+  options.max_block_size = 256 << 10;
+  return options;
+}
+
+// Enough for a ~3 KB article's score with its evidence in one or two blocks.
+inline constexpr size_t kFirstArenaBlockBytes = 16 << 10;
+
 template <typename Request, typename Response>
 class CallArenas final : public grpc::MessageAllocator<Request, Response> {
  public:
@@ -26,7 +41,7 @@ class CallArenas final : public grpc::MessageAllocator<Request, Response> {
  private:
   class Holder final : public grpc::MessageHolder<Request, Response> {
    public:
-    Holder() : arena_(Options(first_block_)) {
+    Holder() : arena_(ArenaStartingIn(first_block_, sizeof(first_block_))) {
       this->set_request(
           google::protobuf::Arena::CreateMessage<Request>(&arena_));
       this->set_response(
@@ -35,19 +50,7 @@ class CallArenas final : public grpc::MessageAllocator<Request, Response> {
     void Release() override { delete this; }
 
    private:
-    // A ~3 KB article with its evidence fits this block and one more.
-    static constexpr size_t kFirstBlockBytes = 16 << 10;
-
-    static google::protobuf::ArenaOptions Options(char* first_block) {
-      google::protobuf::ArenaOptions options;
-      options.initial_block = first_block;
-      options.initial_block_size = kFirstBlockBytes;
-      options.start_block_size = kFirstBlockBytes;
-      options.max_block_size = 256 << 10;
-      return options;
-    }
-
-    alignas(8) char first_block_[kFirstBlockBytes];
+    alignas(8) char first_block_[kFirstArenaBlockBytes];
     google::protobuf::Arena arena_;
   };
 };
