@@ -90,7 +90,6 @@ ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
   SetMessageAllocatorFor_GetTrend(&trend_arenas_);
 }
 
-
 grpc::Status ToneServiceImpl::Authorize(grpc::ServerContextBase* context,
                                         Access access,
                                         ScopedRequestLog* log) const {
@@ -113,16 +112,21 @@ absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
 
 template <typename Work>
 grpc::ServerUnaryReactor* ToneServiceImpl::FinishOnPool(
-    grpc::CallbackServerContext* context, WorkerPool* pool, Work work) {
+    grpc::CallbackServerContext* context, WorkerPool* pool,
+    absl::string_view method, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // The call, its context and its messages live until Finish().
-  pool->Schedule([context, reactor, work = std::move(work)]() mutable {
+  pool->Schedule([this, context, reactor, method,
+                  work = std::move(work)]() mutable {
+    grpc::Status status;
     if (context->IsCancelled()) {  // waited past its deadline, or gone
-      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                                   "the call was cancelled"));
-      return;
+      ScopedRequestLog log(log_, context, method);
+      status = log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
+                                     "the call was cancelled"));
+    } else {
+      status = work();
     }
-    reactor->Finish(work());
+    reactor->Finish(status);
   });
   return reactor;
 }
@@ -131,7 +135,7 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
     grpc::CallbackServerContext* context,
     const v1::ScoreArticleRequest* request,
     v1::ScoreArticleResponse* response) {
-  return FinishOnPool(context, &scoring_pool_, [=] {
+  return FinishOnPool(context, &scoring_pool_, "ScoreArticle", [=] {
     return HandleScoreArticle(context, *request, response);
   });
 }
@@ -366,7 +370,7 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
 grpc::ServerUnaryReactor* ToneServiceImpl::GetTrend(
     grpc::CallbackServerContext* context, const v1::GetTrendRequest* request,
     v1::GetTrendResponse* response) {
-  return FinishOnPool(context, &store_pool_, [=] {
+  return FinishOnPool(context, &store_pool_, "GetTrend", [=] {
     return HandleGetTrend(context, *request, response);
   });
 }

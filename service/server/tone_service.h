@@ -105,12 +105,14 @@ class ToneServiceImpl final
   absl::Status Trend(const v1::GetTrendRequest& request,
                      v1::GetTrendResponse* response);
 
-  // Runs `work` (which returns the call's status) on `pool` and finishes
-  // the call with it; a call cancelled or past its deadline while it waited
-  // is finished CANCELLED without running `work`.
+  // Runs `work` (which returns the call's status, and logs it) on `pool`
+  // and finishes the call with it; a call cancelled or past its deadline
+  // while it waited is logged under `method` (a literal) and finished
+  // CANCELLED without running `work`.
   template <typename Work>
-  static grpc::ServerUnaryReactor* FinishOnPool(
-      grpc::CallbackServerContext* context, WorkerPool* pool, Work work);
+  grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context,
+                                         WorkerPool* pool,
+                                         absl::string_view method, Work work);
 
   CallArenas<v1::ScoreArticleRequest, v1::ScoreArticleResponse> score_arenas_;
   CallArenas<v1::GetTrendRequest, v1::GetTrendResponse> trend_arenas_;
