@@ -505,43 +505,51 @@ inline Scanned ScanTokenBytes(const unsigned char* p, const unsigned char* end,
 inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
                                 Scanned* scanned) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  auto in = [&v](char lo, char hi) {  // lo <= byte <= hi, for ASCII bounds
-    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(lo - 1)),
-                         _mm_cmplt_epi8(v, _mm_set1_epi8(hi + 1)));
-  };
-  const __m128i space = _mm_or_si128(in(0x09, 0x0D), in(0x1C, 0x20));
-  // Bytes above ASCII are negative here: they match no range above.
-  const unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v));
-  const unsigned stop = static_cast<unsigned>(_mm_movemask_epi8(space)) | high;
+  // One signed compare finds every byte that may end the token: the ASCII
+  // spaces, the control characters, and the bytes above ASCII (negative
+  // here). The token is taken here only if the first of them is a space.
+  const unsigned stop = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21))));
   if (stop == 0) return false;  // 16 bytes or more
   const int len = __builtin_ctz(stop);
-  if ((high >> len) & 1) return false;  // maybe a Unicode space or letter
+  if (!(kByteClass.of[p[len]] & kClassSpace)) return false;
   const unsigned keep = (1u << len) - 1;
-  const __m128i upper = in('A', 'Z');
-  const __m128i lower = in('a', 'z');
+  // Letters of either case: 'A'..'Z' | 0x20 is 'a'..'z', and no other byte
+  // lands there.
+  const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  const __m128i letters_v =
+      _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                    _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
   const __m128i lowered =
-      _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+      _mm_or_si128(v, _mm_and_si128(letters_v, _mm_set1_epi8(0x20)));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
   auto bits = [keep](__m128i m) {
     return static_cast<unsigned>(_mm_movemask_epi8(m)) & keep;
   };
+  const unsigned letters = bits(letters_v);
+  // Bit 0x20 of each byte, moved to its top bit: set in a lower-case letter.
+  const unsigned lower = letters & bits(_mm_slli_epi16(v, 2));
+  const unsigned upper = letters & ~lower;
   // Byte k starts a run when bytes k, k+1 and k+2 are the same letter.
-  const unsigned letters = bits(_mm_or_si128(upper, lower));
   const unsigned same_next =
       bits(_mm_cmpeq_epi8(lowered, _mm_srli_si128(lowered, 1)));
   const unsigned runs = letters & same_next & (same_next >> 1) & (keep >> 2);
-  const unsigned emphasis = bits(_mm_or_si128(
-      _mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
-      _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
-  const unsigned apostrophes = bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
   scanned->end = p + len;
-  // kClassPunct for any byte that is not a letter: digits and control
-  // characters too, which only costs the caller a needless look.
-  scanned->classes = static_cast<uint8_t>(
-      (bits(upper) ? kClassUpper : 0) | (bits(lower) ? kClassLower : 0) |
-      (runs ? kClassRun : 0) | (emphasis ? kClassEmphasis : 0) |
-      (apostrophes ? kClassApostrophe : 0) |
-      ((keep & ~letters) ? kClassPunct : 0));
+  unsigned classes = (upper ? kClassUpper : 0) | (lower ? kClassLower : 0) |
+                     (runs ? kClassRun : 0);
+  if (keep & ~letters) {
+    // kClassPunct for any byte that is not a letter: digits and control
+    // characters too, which only costs the caller a needless look.
+    classes |= kClassPunct;
+    const unsigned emphasis = bits(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
+    const unsigned apostrophes =
+        bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    classes |= (emphasis ? kClassEmphasis : 0) |
+               (apostrophes ? kClassApostrophe : 0);
+  }
+  scanned->classes = static_cast<uint8_t>(classes);
   return true;
 }
 #endif
