@@ -1502,8 +1502,11 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
           if (elongated) tok.marks |= kElongated;
           entry = found;
         }
-      } else if (entry == nullptr) {
-        // No letter run: what Respell() would find is in forms_.
+      } else if (entry == nullptr && len >= 4 &&
+                 (lower_buf[offset + len - 1] == 's' ||
+                  lower_buf[offset + len - 1] == 'y')) {
+        // No letter run: what Respell() would find is in forms_, whose
+        // words all have four letters or more and end with -s or -y (-ly).
         if (const uint32_t form = forms_.Find(key)) {
           const size_t keep = (form >> 1) & 63;
           if (form & 1) lower_buf[offset + keep] = 'y';
