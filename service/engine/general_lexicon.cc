@@ -143,6 +143,10 @@ constexpr double kNScalarOfNegative = kNScalar / 2;  // "not bad"
 constexpr double kQuestionDamp = 0.5;                // sentiment in a question
 constexpr double kReferenceLength = 5;  // tokens; longer texts are scaled
 constexpr size_t kMaxVariant = 64;      // bytes of a respelled token looked up
+// Spaces after Score()'s copy of the text, so that every token can be read
+// 16 bytes at a time and the last one ends at a space; also the bytes after
+// the lower-cased copy, where the 16-byte writes of the last token land.
+constexpr size_t kTextPadding = 16;
 
 // NEGATE.
 constexpr std::string_view kNegateWords[] = {
@@ -455,7 +459,9 @@ std::string LowerString(std::string_view s) {
 
 // What ScanToken() saw in a token.
 struct Scanned {
-  const unsigned char* end;  // one past the token's last byte
+  const unsigned char* end;   // one past the token's last byte
+  const unsigned char* next;  // where the next token may start: `end`, or
+                              // past a space known to follow it
   uint8_t classes;  // ByteClass bits of its bytes (kClassUpper and
                     // kClassLower also for the cased letters above ASCII;
                     // kClassRun and kClassPunct where there may be one)
@@ -493,7 +499,7 @@ inline Scanned ScanTokenBytes(const unsigned char* p, const unsigned char* end,
     out[q - p] = kByteClass.lower[c];
     classes |= k;
   }
-  return Scanned{q, classes};
+  return Scanned{q, q, classes};
 }
 
 #if defined(__SSE2__)
@@ -535,6 +541,7 @@ inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
       bits(_mm_cmpeq_epi8(lowered, _mm_srli_si128(lowered, 1)));
   const unsigned runs = letters & same_next & (same_next >> 1) & (keep >> 2);
   scanned->end = p + len;
+  scanned->next = p + len + 1;
   unsigned classes = (upper ? kClassUpper : 0) | (lower ? kClassLower : 0) |
                      (runs ? kClassRun : 0);
   if (keep & ~letters) {
@@ -555,11 +562,13 @@ inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
 #endif
 
 // The token that starts at `p`: ScanTokenBytes(), with a fast path.
+// REQUIRES: 16 bytes are readable at `p` and writable at `out`, and `end` is
+// followed by an ASCII space (see Score()).
 inline Scanned ScanToken(const unsigned char* p, const unsigned char* end,
                          char* out) {
 #if defined(__SSE2__)
   Scanned scanned;
-  if (end - p >= 16 && ScanShortAsciiToken(p, out, &scanned)) return scanned;
+  if (ScanShortAsciiToken(p, out, &scanned)) return scanned;
 #endif
   return ScanTokenBytes(p, end, out);
 }
@@ -683,12 +692,14 @@ struct Scratch {
   static constexpr size_t kKeep = size_t{1} << 16;
 
   void TrimIfLarge() {
+    text.TrimIfLarger(kKeep);
     lower.TrimIfLarger(kKeep);
     tokens.TrimIfLarger(kKeep);
     valences.TrimIfLarger(kKeep);
     lexicon_tokens.TrimIfLarger(kKeep);
   }
 
+  Buffer<char> text;              // the text, and kTextPadding spaces
   Buffer<char> lower;             // the text lower-cased, and padding
   Buffer<Token> tokens;           // every token
   Buffer<double> valences;        // kVader: per token; kDyadtone: per
@@ -1413,7 +1424,11 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
   // Lower-cased tokens are written at their offset in the text (lower-casing
   // keeps byte lengths, and kDyadtone's respellings are shorter).
   // WordTable::Find() reads up to kPadding bytes past a word.
-  char* const lower_buf = scratch.lower.Get(text.size() + WordTable::kPadding);
+  static_assert(kTextPadding >= WordTable::kPadding);
+  char* const lower_buf = scratch.lower.Get(text.size() + kTextPadding);
+  char* const copy = scratch.text.Get(text.size() + kTextPadding);
+  if (!text.empty()) std::memcpy(copy, text.data(), text.size());
+  std::memset(copy + text.size(), ' ', kTextPadding);
   // Tokens are separated by whitespace: at most one per two bytes, rounded
   // up.
   const size_t max_tokens = text.size() / 2 + 1;
@@ -1426,7 +1441,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
 
   // SentiText._words_and_emoticons: split on whitespace, then
   // _strip_punc_if_word.
-  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* begin = reinterpret_cast<const unsigned char*>(copy);
   const auto* end = begin + text.size();
   size_t upper_count = 0;
   size_t exclaims = 0, questions = 0;
@@ -1442,7 +1457,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     const Scanned scanned =
         ScanToken(tb, end, lower_buf + static_cast<size_t>(tb - begin));
     const auto* te = scanned.end;
-    p = te;
+    p = scanned.next;
     const bool ascii = (scanned.classes & kClassHigh) == 0;
     const bool punct = (scanned.classes & kClassPunct) != 0;
     if (scanned.classes & kClassEmphasis) {
@@ -1475,7 +1490,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
       if (punct) tok.marks = PunctuationMarks(tb, te, ascii);
       // A short word kept with its punctuation ("no.", "ok!") that is not
       // itself a lexicon token is looked up without it.
-      if (kept_whole && sb < se && (sb != b || se != e) &&
+      if (punct && kept_whole && sb < se && (sb != b || se != e) &&
           !(entry != nullptr && entry->in_lexicon)) {
         const size_t s_offset = static_cast<size_t>(sb - begin);
         const size_t s_len = static_cast<size_t>(se - sb);
@@ -1527,10 +1542,10 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
       tok.flags |= kNegate;
     }
     if (tok.in_lexicon) lex[lex_n++] = static_cast<uint32_t>(n);
-    if (tok.flags & kBut) first_but = std::min(first_but, n);
+    if ((tok.flags & kBut) && first_but == SIZE_MAX) first_but = n;
     // kDyadtone: a sentence ends at a token ending with . ! or ?; the
     // lexicon tokens of one that ends with ? are damped.
-    if (tok.marks & kSentenceEnd) {
+    if (punct && (tok.marks & kSentenceEnd)) {
       if (tok.marks & kQuestionEnd) {
         for (size_t k = sentence_lex; k < lex_n; ++k) {
           t[lex[k]].marks |= kInQuestion;
