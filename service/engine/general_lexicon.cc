@@ -1191,7 +1191,9 @@ absl::StatusOr<std::unique_ptr<const GeneralLexicon>> GeneralLexicon::Parse(
     ids.emplace_back(word, static_cast<uint32_t>(lexicon->entries_.size()));
     lexicon->entries_.push_back(entry);
   }
-  lexicon->words_ = WordTable(ids);
+  // Most tokens of a text are not in the table: at a load of at most 1/4
+  // such a token's probe usually ends at its first slot.
+  lexicon->words_ = WordTable(ids, /*slots_per_word=*/4);
   if (options.mode == GeneralToneOptions::Mode::kDyadtone) {
     if (absl::Status s = lexicon->AddRegularForms(ids); !s.ok()) return s;
   }

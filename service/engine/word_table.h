@@ -26,8 +26,11 @@ class WordTable {
 
   WordTable() = default;
 
-  // Builds the table from (word, id) pairs; ids must be > 0.
-  explicit WordTable(const std::vector<std::pair<std::string, uint32_t>>& words);
+  // Builds the table from (word, id) pairs; ids must be > 0. The table has
+  // at least `slots_per_word` slots a word (a power of two in all): more
+  // slots, fewer probes for a word that is not in it.
+  explicit WordTable(const std::vector<std::pair<std::string, uint32_t>>& words,
+                     size_t slots_per_word = 2);
 
   // A word, hashed: a lookup in two steps, so that a caller with many
   // words can prefetch each word's slot well before it finds it.
