@@ -143,9 +143,10 @@ constexpr double kNScalarOfNegative = kNScalar / 2;  // "not bad"
 constexpr double kQuestionDamp = 0.5;                // sentiment in a question
 constexpr double kReferenceLength = 5;  // tokens; longer texts are scaled
 constexpr size_t kMaxVariant = 64;      // bytes of a respelled token looked up
-// Spaces after Score()'s copy of the text, so that every token can be read
-// 16 bytes at a time and the last one ends at a space; also the bytes after
-// the lower-cased copy, where the 16-byte writes of the last token land.
+// Bytes after Score()'s copy of the text, so that every token can be read 16
+// bytes at a time (the first of them a NUL, which ends the last token and
+// any run of spaces); also the bytes after the lower-cased copy, where the
+// 16-byte writes of the last token land.
 constexpr size_t kTextPadding = 16;
 
 // NEGATE.
@@ -348,13 +349,6 @@ struct ByteClassTable {
 };
 constexpr ByteClassTable kByteClass;
 
-// Bytes of the whitespace character at p, using the class table first.
-inline size_t SpaceAt(const unsigned char* p, const unsigned char* end) {
-  const uint8_t c = kByteClass.of[*p];
-  if (c & kClassSpace) return 1;
-  return (c & kClassHigh) ? SpaceLength(p, end) : 0;
-}
-
 // Lower case of a code point in U+0080..U+07FF (identity where uncased or not
 // covered). Every mapping stays within two UTF-8 bytes.
 constexpr uint32_t LowerTwoByte(uint32_t cp) {
@@ -465,6 +459,7 @@ struct Scanned {
   uint8_t classes;  // ByteClass bits of its bytes (kClassUpper and
                     // kClassLower also for the cased letters above ASCII;
                     // kClassRun and kClassPunct where there may be one)
+  bool upper;       // ALL CAPS: kClassUpper without kClassLower
 };
 
 // Finds the end of the whitespace-separated token that starts at `p` (not a
@@ -499,26 +494,32 @@ inline Scanned ScanTokenBytes(const unsigned char* p, const unsigned char* end,
     out[q - p] = kByteClass.lower[c];
     classes |= k;
   }
-  return Scanned{q, q, classes};
+  return Scanned{q, q, classes,
+                 (classes & (kClassUpper | kClassLower)) == kClassUpper};
 }
 
 #if defined(__SSE2__)
 // ScanTokenBytes() for the common token: ASCII, shorter than 16 bytes and
-// followed by an ASCII space, classified and lower-cased 16 bytes at once.
-// It also tells exactly whether the token has a run of three equal letters.
-// Returns false, having written nothing, for any other token.
-// REQUIRES: 16 bytes are readable at `p` and writable at `out`.
-inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
+// followed by an ASCII space or the end, classified and lower-cased 16 bytes
+// at once. It also tells exactly whether the token has a run of three equal
+// letters. Returns false, having written nothing, for any other token.
+// REQUIRES: 16 bytes are readable at `p` and writable at `out`; *end is a
+// control character (not a space).
+inline bool ScanShortAsciiToken(const unsigned char* p,
+                                const unsigned char* end, char* out,
                                 Scanned* scanned) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   // One signed compare finds every byte that may end the token: the ASCII
-  // spaces, the control characters, and the bytes above ASCII (negative
-  // here). The token is taken here only if the first of them is a space.
+  // spaces, the control characters (the one at `end` among them), and the
+  // bytes above ASCII (negative here). The token is taken here only if the
+  // first of them is a space or the end.
   const unsigned stop = static_cast<unsigned>(
       _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21))));
   if (stop == 0) return false;  // 16 bytes or more
   const int len = __builtin_ctz(stop);
-  if (!(kByteClass.of[p[len]] & kClassSpace)) return false;
+  const unsigned char* const token_end = p + len;
+  const bool at_end = token_end == end;
+  if (!(kByteClass.of[*token_end] & kClassSpace) && !at_end) return false;
   const unsigned keep = (1u << len) - 1;
   // Letters of either case: 'A'..'Z' | 0x20 is 'a'..'z', and no other byte
   // lands there.
@@ -540,10 +541,11 @@ inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
   const unsigned same_next =
       bits(_mm_cmpeq_epi8(lowered, _mm_srli_si128(lowered, 1)));
   const unsigned runs = letters & same_next & (same_next >> 1) & (keep >> 2);
-  scanned->end = p + len;
-  scanned->next = p + len + 1;
-  unsigned classes = (upper ? kClassUpper : 0) | (lower ? kClassLower : 0) |
-                     (runs ? kClassRun : 0);
+  scanned->end = token_end;
+  scanned->next = token_end + (at_end ? 0 : 1);
+  scanned->upper = upper != 0 && lower == 0;
+  // The caller reads kClassUpper and kClassLower only through `upper`.
+  unsigned classes = runs ? kClassRun : 0;
   if (keep & ~letters) {
     // kClassPunct for any byte that is not a letter: digits and control
     // characters too, which only costs the caller a needless look.
@@ -562,13 +564,13 @@ inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
 #endif
 
 // The token that starts at `p`: ScanTokenBytes(), with a fast path.
-// REQUIRES: 16 bytes are readable at `p` and writable at `out`, and `end` is
-// followed by an ASCII space (see Score()).
+// REQUIRES: 16 bytes are readable at `p` and writable at `out`, and *end is
+// a control character (see Score()).
 inline Scanned ScanToken(const unsigned char* p, const unsigned char* end,
                          char* out) {
 #if defined(__SSE2__)
   Scanned scanned;
-  if (ScanShortAsciiToken(p, out, &scanned)) return scanned;
+  if (ScanShortAsciiToken(p, end, out, &scanned)) return scanned;
 #endif
   return ScanTokenBytes(p, end, out);
 }
@@ -1430,7 +1432,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
   char* const lower_buf = scratch.lower.Get(text.size() + kTextPadding);
   char* const copy = scratch.text.Get(text.size() + kTextPadding);
   if (!text.empty()) std::memcpy(copy, text.data(), text.size());
-  std::memset(copy + text.size(), ' ', kTextPadding);
+  copy[text.size()] = '\0';  // see kTextPadding
   // Tokens are separated by whitespace: at most one per two bytes, rounded
   // up.
   const size_t max_tokens = text.size() / 2 + 1;
@@ -1448,10 +1450,16 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
   size_t upper_count = 0;
   size_t exclaims = 0, questions = 0;
   const auto* p = begin;
-  while (p < end) {
-    size_t sp;
-    while (p < end && (sp = SpaceAt(p, end)) != 0) p += sp;
-    if (p == end) break;
+  for (;;) {
+    // Spaces; the NUL at `end` is not one.
+    while (kByteClass.of[*p] & kClassSpace) ++p;
+    if (p >= end) break;
+    if (kByteClass.of[*p] & kClassHigh) {
+      if (const size_t sp = SpaceLength(p, end)) {
+        p += sp;
+        continue;
+      }
+    }
     const auto* tb = p;
     // The whole token is lower-cased at its offset; the word kept below is
     // part of it, and the punctuation around it is uncased, so the word's
@@ -1484,7 +1492,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     size_t offset = static_cast<size_t>(b - begin);
     size_t len = static_cast<size_t>(e - b);
     Token& tok = t[n];
-    tok.upper = (scanned.classes & (kClassUpper | kClassLower)) == kClassUpper;
+    tok.upper = scanned.upper;
     tok.marks = 0;
     WordTable::Key key = WordTable::MakeKey(lower_buf + offset, len);
     const Entry* entry = FindKey(key);
