@@ -1475,32 +1475,34 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
       questions += CountByte(tb, te, '?');
     }
 
-    const auto* b = tb;
-    const auto* e = te;
-    if (punct) {
-      while (b < e && (kByteClass.of[*b] & kClassPunct)) ++b;
-      while (e > b && (kByteClass.of[*(e - 1)] & kClassPunct)) --e;
-    }
-    const auto* const sb = b;  // the stripped word
-    const auto* const se = e;
-    const bool kept_whole =
-        ascii ? e - b <= 2 : CountCodePoints(b, e, 3) <= 2;
-    if (kept_whole) {
-      b = tb;  // likely an emoticon: keep it whole
-      e = te;
-    }
-    size_t offset = static_cast<size_t>(b - begin);
-    size_t len = static_cast<size_t>(e - b);
     Token& tok = t[n];
     tok.upper = scanned.upper;
     tok.marks = 0;
+    // Everything that depends on punctuation in one branch: a token without
+    // any (most) is its own word.
+    const auto* b = tb;   // the word: the token, or the stripped word
+    const auto* e = te;
+    const auto* sb = tb;  // the stripped word
+    const auto* se = te;
+    bool kept_whole = false;  // short when stripped, and punctuated
+    if (punct) {
+      while (sb < se && (kByteClass.of[*sb] & kClassPunct)) ++sb;
+      while (se > sb && (kByteClass.of[*(se - 1)] & kClassPunct)) --se;
+      kept_whole = ascii ? se - sb <= 2 : CountCodePoints(sb, se, 3) <= 2;
+      if (!kept_whole) {  // else likely an emoticon: keep it whole
+        b = sb;
+        e = se;
+      }
+      if (refined) tok.marks = PunctuationMarks(tb, te, ascii);
+    }
+    size_t offset = static_cast<size_t>(b - begin);
+    size_t len = static_cast<size_t>(e - b);
     WordTable::Key key = WordTable::MakeKey(lower_buf + offset, len);
     const Entry* entry = FindKey(key);
     if (refined) {
-      if (punct) tok.marks = PunctuationMarks(tb, te, ascii);
       // A short word kept with its punctuation ("no.", "ok!") that is not
       // itself a lexicon token is looked up without it.
-      if (punct && kept_whole && sb < se && (sb != b || se != e) &&
+      if (kept_whole && sb < se && (sb != b || se != e) &&
           !(entry != nullptr && entry->in_lexicon)) {
         const size_t s_offset = static_cast<size_t>(sb - begin);
         const size_t s_len = static_cast<size_t>(se - sb);
@@ -1527,16 +1529,21 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
           if (elongated) tok.marks |= kElongated;
           entry = found;
         }
-      } else if (entry == nullptr && len >= 4 &&
-                 (lower_buf[offset + len - 1] == 's' ||
-                  lower_buf[offset + len - 1] == 'y')) {
+      } else if (entry == nullptr) {
         // No letter run: what Respell() would find is in forms_, whose
         // words all have four letters or more and end with -s or -y (-ly).
-        if (const uint32_t form = forms_.Find(key)) {
-          const size_t keep = (form >> 1) & 63;
-          if (form & 1) lower_buf[offset + keep] = 'y';
-          len = keep + (form & 1);
-          entry = &entries_[form >> 7];
+        // (One branch, not three: the outcome is hard to predict.)
+        const char last = lower_buf[offset + len - 1];
+        const bool maybe_form =
+            static_cast<int>(len >= 4) &
+            (static_cast<int>(last == 's') | static_cast<int>(last == 'y'));
+        if (maybe_form) {
+          if (const uint32_t form = forms_.Find(key)) {
+            const size_t keep = (form >> 1) & 63;
+            if (form & 1) lower_buf[offset + keep] = 'y';
+            len = keep + (form & 1);
+            entry = &entries_[form >> 7];
+          }
         }
       }
     }
@@ -1551,7 +1558,8 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
             std::string_view::npos) {
       tok.flags |= kNegate;
     }
-    if (tok.in_lexicon) lex[lex_n++] = static_cast<uint32_t>(n);
+    lex[lex_n] = static_cast<uint32_t>(n);  // kept if a lexicon token
+    lex_n += tok.in_lexicon;
     if ((tok.flags & kBut) && first_but == SIZE_MAX) first_but = n;
     // kDyadtone: a sentence ends at a token ending with . ! or ?; the
     // lexicon tokens of one that ends with ? are damped.
