@@ -938,9 +938,12 @@ GeneralScores ScoreValence(const double* s, size_t count, size_t n, size_t ep,
   double neg_sum = 0;
   size_t neu_count = n - count;
   for (size_t k = 0; k < count; ++k) {
-    if (s[k] > 0) pos_sum += s[k] + 1;
-    if (s[k] < 0) neg_sum += s[k] - 1;
-    if (s[k] == 0) ++neu_count;
+    // Adding +0.0 changes neither sum (pos_sum >= +0, neg_sum <= +0 and
+    // never -0), so the signs select values rather than branches.
+    const double v = s[k];
+    pos_sum += v > 0 ? v + 1 : 0.0;
+    neg_sum += v < 0 ? v - 1 : 0.0;
+    neu_count += v == 0;
   }
   if (pos_sum > std::fabs(neg_sum)) {
     pos_sum += amplifier;
@@ -1563,14 +1566,14 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     if ((tok.flags & kBut) && first_but == SIZE_MAX) first_but = n;
     // kDyadtone: a sentence ends at a token ending with . ! or ?; the
     // lexicon tokens of one that ends with ? are damped.
-    if (punct && (tok.marks & kSentenceEnd)) {
-      if (tok.marks & kQuestionEnd) {
-        for (size_t k = sentence_lex; k < lex_n; ++k) {
-          t[lex[k]].marks |= kInQuestion;
-        }
+    // (A question's end is a sentence's end. The second test is a
+    // conditional move: as a branch, punctuation made it unpredictable.)
+    if (tok.marks & kQuestionEnd) {
+      for (size_t k = sentence_lex; k < lex_n; ++k) {
+        t[lex[k]].marks |= kInQuestion;
       }
-      sentence_lex = lex_n;
     }
+    sentence_lex = (tok.marks & kSentenceEnd) ? lex_n : sentence_lex;
     ++n;
   }
   // allcap_differential: some but not all words are ALL CAPS.
