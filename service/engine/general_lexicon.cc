@@ -117,6 +117,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -465,8 +466,11 @@ struct Scanned {
 // Finds the end of the whitespace-separated token that starts at `p` (not a
 // space) and writes the lower case of its bytes to `out` as
 // LowerAndIsUpper() does, in the same pass: the token's bytes are read once.
-inline Scanned ScanTokenBytes(const unsigned char* p, const unsigned char* end,
-                              char* out) {
+// Not inlined: it is the rare path, and inlined it made the common one
+// keep Scanned in memory.
+ABSL_ATTRIBUTE_NOINLINE Scanned ScanTokenBytes(const unsigned char* p,
+                                               const unsigned char* end,
+                                               char* out) {
   uint8_t classes = kClassRun;  // not looked for here
   const unsigned char* q = p;
   for (; q < end; ++q) {
