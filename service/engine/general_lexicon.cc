@@ -1504,7 +1504,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     }
     size_t offset = static_cast<size_t>(b - begin);
     size_t len = static_cast<size_t>(e - b);
-    WordTable::Key key = WordTable::MakeKey(lower_buf + offset, len);
+    const WordTable::Key key = WordTable::MakeKey(lower_buf + offset, len);
     const Entry* entry = FindKey(key);
     if (refined) {
       // A short word kept with its punctuation ("no.", "ok!") that is not
@@ -1519,8 +1519,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
         if (stripped != nullptr && stripped->in_lexicon) {
           offset = s_offset;
           len = s_len;
-          key = s_key;
-          entry = stripped;
+          entry = stripped;  // found: `key` is not needed again
         }
       }
       if (entry == nullptr && (scanned.classes & kClassRun)) {
