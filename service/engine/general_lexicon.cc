@@ -216,10 +216,9 @@ constexpr WordValue kBoosters[] = {
 // index + 1) rather than its spelling, so that an idiom is matched by
 // comparing bytes.
 constexpr std::string_view kPhraseWords[] = {
-    "the",  "shit", "bomb", "bad", "ass",     "bus",   "stop",
-    "yeah", "right", "kiss", "of",  "death",   "to",    "die",
-    "for",  "beating", "heart", "broken", "just", "enough", "kind",
-    "sort"};
+    "the",   "shit",   "bomb", "bad",    "ass",  "bus", "stop", "yeah",
+    "right", "kiss",   "of",   "death",  "to",   "die", "for",  "beating",
+    "heart", "broken", "just", "enough", "kind", "sort"};
 
 // The id of a word of kPhraseWords; not a constant expression (so a compile
 // error in the tables below) for any other word.
@@ -258,21 +257,21 @@ constexpr PhraseValue kSpecialCases[] = {
 
 // Roles of a lower-cased word in the rules (Entry::flags).
 enum WordFlag : uint16_t {
-  kBooster = 1 << 0,   // in BOOSTER_DICT
-  kNegate = 1 << 1,    // in NEGATE (tokens containing "n't" get it too)
-  kNo = 1 << 2,        // "no"
-  kKind = 1 << 3,      // "kind"
-  kOf = 1 << 4,        // "of"
-  kBut = 1 << 5,       // "but"
-  kLeast = 1 << 6,     // "least"
-  kAt = 1 << 7,        // "at"
-  kVery = 1 << 8,      // "very"
-  kNever = 1 << 9,     // "never"
-  kSoThis = 1 << 10,   // "so", "this"
-  kWithout = 1 << 11,  // "without"
-  kDoubt = 1 << 12,    // "doubt"
-  kOrNor = 1 << 13,    // "or", "nor"
-  kPhrase = 1 << 14,   // a word of kSpecialCases or kBoosterBigrams
+  kBooster = 1 << 0,    // in BOOSTER_DICT
+  kNegate = 1 << 1,     // in NEGATE (tokens containing "n't" get it too)
+  kNo = 1 << 2,         // "no"
+  kKind = 1 << 3,       // "kind"
+  kOf = 1 << 4,         // "of"
+  kBut = 1 << 5,        // "but"
+  kLeast = 1 << 6,      // "least"
+  kAt = 1 << 7,         // "at"
+  kVery = 1 << 8,       // "very"
+  kNever = 1 << 9,      // "never"
+  kSoThis = 1 << 10,    // "so", "this"
+  kWithout = 1 << 11,   // "without"
+  kDoubt = 1 << 12,     // "doubt"
+  kOrNor = 1 << 13,     // "or", "nor"
+  kPhrase = 1 << 14,    // a word of kSpecialCases or kBoosterBigrams
   kDampener = 1 << 15,  // with kBooster: its value is B_DECR, not B_INCR
 };
 
@@ -321,15 +320,15 @@ constexpr bool IsPunct(unsigned char c) {
 
 // Byte classes for the tokeniser's inner loop.
 enum ByteClass : uint8_t {
-  kClassSpace = 1,       // ASCII whitespace
-  kClassPunct = 2,       // string.punctuation
-  kClassHigh = 4,        // >= 0x80: may start a Unicode space
-  kClassUpper = 8,       // A-Z
-  kClassLower = 16,      // a-z
+  kClassSpace = 1,        // ASCII whitespace
+  kClassPunct = 2,        // string.punctuation
+  kClassHigh = 4,         // >= 0x80: may start a Unicode space
+  kClassUpper = 8,        // A-Z
+  kClassLower = 16,       // a-z
   kClassApostrophe = 32,  // '
-  kClassEmphasis = 64,   // ! or ?
-  kClassRun = 128,       // ScanToken(): the token may have a run of three
-                         // equal letters ("sooo")
+  kClassEmphasis = 64,    // ! or ?
+  kClassRun = 128,        // ScanToken(): the token may have a run of three
+                          // equal letters ("sooo")
 };
 struct ByteClassTable {
   uint8_t of[256];
@@ -337,13 +336,13 @@ struct ByteClassTable {
   constexpr ByteClassTable() : of(), lower() {
     for (int c = 0; c < 256; ++c) {
       const auto u = static_cast<unsigned char>(c);
-      of[c] = static_cast<uint8_t>(
-          (IsAsciiSpace(u) ? kClassSpace : 0) |
-          (IsPunct(u) ? kClassPunct : 0) | (c >= 0x80 ? kClassHigh : 0) |
-          (c >= 'A' && c <= 'Z' ? kClassUpper : 0) |
-          (c >= 'a' && c <= 'z' ? kClassLower : 0) |
-          (c == '\'' ? kClassApostrophe : 0) |
-          (c == '!' || c == '?' ? kClassEmphasis : 0));
+      of[c] = static_cast<uint8_t>((IsAsciiSpace(u) ? kClassSpace : 0) |
+                                   (IsPunct(u) ? kClassPunct : 0) |
+                                   (c >= 0x80 ? kClassHigh : 0) |
+                                   (c >= 'A' && c <= 'Z' ? kClassUpper : 0) |
+                                   (c >= 'a' && c <= 'z' ? kClassLower : 0) |
+                                   (c == '\'' ? kClassApostrophe : 0) |
+                                   (c == '!' || c == '?' ? kClassEmphasis : 0));
       lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
   }
@@ -457,10 +456,10 @@ struct Scanned {
   const unsigned char* end;   // one past the token's last byte
   const unsigned char* next;  // where the next token may start: `end`, or
                               // past a space known to follow it
-  uint8_t classes;  // ByteClass bits of its bytes (kClassUpper and
+  uint8_t classes;            // ByteClass bits of its bytes (kClassUpper and
                     // kClassLower also for the cased letters above ASCII;
                     // kClassRun and kClassPunct where there may be one)
-  bool upper;       // ALL CAPS: kClassUpper without kClassLower
+  bool upper;  // ALL CAPS: kClassUpper without kClassLower
 };
 
 // Finds the end of the whitespace-separated token that starts at `p` (not a
@@ -554,13 +553,12 @@ inline bool ScanShortAsciiToken(const unsigned char* p,
     // kClassPunct for any byte that is not a letter: digits and control
     // characters too, which only costs the caller a needless look.
     classes |= kClassPunct;
-    const unsigned emphasis = bits(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
-    const unsigned apostrophes =
-        bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
-    classes |= (emphasis ? kClassEmphasis : 0) |
-               (apostrophes ? kClassApostrophe : 0);
+    const unsigned emphasis =
+        bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+                          _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
+    const unsigned apostrophes = bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    classes |=
+        (emphasis ? kClassEmphasis : 0) | (apostrophes ? kClassApostrophe : 0);
   }
   scanned->classes = static_cast<uint8_t>(classes);
   return true;
@@ -647,10 +645,10 @@ bool HasSpace(std::string_view s) {
 // says about its word (after _strip_punc_if_word, lower-cased; kDyadtone: the
 // spelling found in the lexicon). 16 bytes, written once per token.
 struct Token {
-  double valence;   // lexicon valence, if in_lexicon
-  uint16_t flags;   // WordFlag bits
-  uint8_t phrase;   // the word's kPhraseWords id, or 0
-  uint8_t marks;    // TokenMark bits (kDyadtone only)
+  double valence;  // lexicon valence, if in_lexicon
+  uint16_t flags;  // WordFlag bits
+  uint8_t phrase;  // the word's kPhraseWords id, or 0
+  uint8_t marks;   // TokenMark bits (kDyadtone only)
   bool in_lexicon;
   bool upper;  // the word's isupper()
 };
@@ -705,11 +703,11 @@ struct Scratch {
     lexicon_tokens.TrimIfLarger(kKeep);
   }
 
-  Buffer<char> text;              // the text, and kTextPadding spaces
-  Buffer<char> lower;             // the text lower-cased, and padding
-  Buffer<Token> tokens;           // every token
-  Buffer<double> valences;        // kVader: per token; kDyadtone: per
-                                  // lexicon token
+  Buffer<char> text;                // the text, and kTextPadding spaces
+  Buffer<char> lower;               // the text lower-cased, and padding
+  Buffer<Token> tokens;             // every token
+  Buffer<double> valences;          // kVader: per token; kDyadtone: per
+                                    // lexicon token
   Buffer<uint32_t> lexicon_tokens;  // kDyadtone: indices of the tokens
                                     // with a lexicon valence
 };
@@ -1421,9 +1419,9 @@ absl::Status GeneralLexicon::AddRegularForms(
           absl::StrCat("cannot index the respelling of ",
                        absl::string_view(word.data(), word.size())));
     }
-    ids.emplace_back(std::string(word),
-                     static_cast<uint32_t>(entry << 7 | keep << 1 |
-                                           (add_y ? 1 : 0)));
+    ids.emplace_back(
+        std::string(word),
+        static_cast<uint32_t>(entry << 7 | keep << 1 | (add_y ? 1 : 0)));
   }
   forms_ = WordTable(ids);
   return absl::OkStatus();
@@ -1445,9 +1443,9 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
   const size_t max_tokens = text.size() / 2 + 1;
   Token* const t = scratch.tokens.Get(max_tokens);
   uint32_t* const lex = scratch.lexicon_tokens.Get(max_tokens);
-  size_t n = 0;      // tokens
-  size_t lex_n = 0;  // lexicon tokens, in lex
-  size_t sentence_lex = 0;   // lex[sentence_lex..] are in the open sentence
+  size_t n = 0;                 // tokens
+  size_t lex_n = 0;             // lexicon tokens, in lex
+  size_t sentence_lex = 0;      // lex[sentence_lex..] are in the open sentence
   size_t first_but = SIZE_MAX;  // the first "but" token
 
   // SentiText._words_and_emoticons: split on whitespace, then
@@ -1487,7 +1485,7 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     tok.marks = 0;
     // Everything that depends on punctuation in one branch: a token without
     // any (most) is its own word.
-    const auto* b = tb;   // the word: the token, or the stripped word
+    const auto* b = tb;  // the word: the token, or the stripped word
     const auto* e = te;
     const auto* sb = tb;  // the stripped word
     const auto* se = te;

@@ -2,9 +2,8 @@
 
 namespace dyadtone {
 
-WordTable::WordTable(
-    const std::vector<std::pair<std::string, uint32_t>>& words,
-    size_t slots_per_word) {
+WordTable::WordTable(const std::vector<std::pair<std::string, uint32_t>>& words,
+                     size_t slots_per_word) {
   size_t capacity = 16;
   while (capacity < words.size() * slots_per_word) capacity *= 2;
   tags_.resize(capacity);
