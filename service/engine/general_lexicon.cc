@@ -117,6 +117,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -143,6 +144,11 @@ constexpr double kNScalarOfNegative = kNScalar / 2;  // "not bad"
 constexpr double kQuestionDamp = 0.5;                // sentiment in a question
 constexpr double kReferenceLength = 5;  // tokens; longer texts are scaled
 constexpr size_t kMaxVariant = 64;      // bytes of a respelled token looked up
+// Bytes after Score()'s copy of the text, so that every token can be read 16
+// bytes at a time (the first of them a NUL, which ends the last token and
+// any run of spaces); also the bytes after the lower-cased copy, where the
+// 16-byte writes of the last token land.
+constexpr size_t kTextPadding = 16;
 
 // NEGATE.
 constexpr std::string_view kNegateWords[] = {
@@ -206,44 +212,67 @@ constexpr WordValue kBoosters[] = {
     {"sorta", kBDecr},         {"sortof", kBDecr},
     {"sort-of", kBDecr}};
 
-// A phrase of up to three words with a value.
+// The words of the idioms below. A token carries its word's id here (its
+// index + 1) rather than its spelling, so that an idiom is matched by
+// comparing bytes.
+constexpr std::string_view kPhraseWords[] = {
+    "the",   "shit",   "bomb", "bad",    "ass",  "bus", "stop", "yeah",
+    "right", "kiss",   "of",   "death",  "to",   "die", "for",  "beating",
+    "heart", "broken", "just", "enough", "kind", "sort"};
+
+// The id of a word of kPhraseWords; not a constant expression (so a compile
+// error in the tables below) for any other word.
+constexpr uint8_t W(std::string_view word) {
+  for (size_t k = 0; k < std::size(kPhraseWords); ++k) {
+    if (kPhraseWords[k] == word) return static_cast<uint8_t>(k + 1);
+  }
+  throw "not in kPhraseWords";
+}
+
+// A phrase of up to three words (kPhraseWords ids) with a value.
 struct PhraseValue {
-  std::string_view words[3];
+  uint8_t words[3];
   int n;
   double value;
 };
 
 // BOOSTER_DICT, two-word keys (only reached by _special_idioms_check).
-constexpr PhraseValue kBoosterBigrams[] = {{{"just", "enough"}, 2, kBDecr},
-                                           {{"kind", "of"}, 2, kBDecr},
-                                           {{"sort", "of"}, 2, kBDecr}};
+constexpr PhraseValue kBoosterBigrams[] = {
+    {{W("just"), W("enough")}, 2, kBDecr},
+    {{W("kind"), W("of")}, 2, kBDecr},
+    {{W("sort"), W("of")}, 2, kBDecr}};
 
 // SPECIAL_CASES, multi-word keys ("badass" is a one-word key there, which the
 // reference never matches: every sequence it builds has two or three words).
 constexpr PhraseValue kSpecialCases[] = {
-    {{"the", "shit"}, 2, 3},       {{"the", "bomb"}, 2, 3},
-    {{"bad", "ass"}, 2, 1.5},      {{"bus", "stop"}, 2, 0.0},
-    {{"yeah", "right"}, 2, -2},    {{"kiss", "of", "death"}, 3, -1.5},
-    {{"to", "die", "for"}, 3, 3},  {{"beating", "heart"}, 2, 3.1},
-    {{"broken", "heart"}, 2, -2.9}};
+    {{W("the"), W("shit")}, 2, 3},
+    {{W("the"), W("bomb")}, 2, 3},
+    {{W("bad"), W("ass")}, 2, 1.5},
+    {{W("bus"), W("stop")}, 2, 0.0},
+    {{W("yeah"), W("right")}, 2, -2},
+    {{W("kiss"), W("of"), W("death")}, 3, -1.5},
+    {{W("to"), W("die"), W("for")}, 3, 3},
+    {{W("beating"), W("heart")}, 2, 3.1},
+    {{W("broken"), W("heart")}, 2, -2.9}};
 
 // Roles of a lower-cased word in the rules (Entry::flags).
 enum WordFlag : uint16_t {
-  kBooster = 1 << 0,   // in BOOSTER_DICT
-  kNegate = 1 << 1,    // in NEGATE (tokens containing "n't" get it too)
-  kNo = 1 << 2,        // "no"
-  kKind = 1 << 3,      // "kind"
-  kOf = 1 << 4,        // "of"
-  kBut = 1 << 5,       // "but"
-  kLeast = 1 << 6,     // "least"
-  kAt = 1 << 7,        // "at"
-  kVery = 1 << 8,      // "very"
-  kNever = 1 << 9,     // "never"
-  kSoThis = 1 << 10,   // "so", "this"
-  kWithout = 1 << 11,  // "without"
-  kDoubt = 1 << 12,    // "doubt"
-  kOrNor = 1 << 13,    // "or", "nor"
-  kPhrase = 1 << 14,   // a word of kSpecialCases or kBoosterBigrams
+  kBooster = 1 << 0,    // in BOOSTER_DICT
+  kNegate = 1 << 1,     // in NEGATE (tokens containing "n't" get it too)
+  kNo = 1 << 2,         // "no"
+  kKind = 1 << 3,       // "kind"
+  kOf = 1 << 4,         // "of"
+  kBut = 1 << 5,        // "but"
+  kLeast = 1 << 6,      // "least"
+  kAt = 1 << 7,         // "at"
+  kVery = 1 << 8,       // "very"
+  kNever = 1 << 9,      // "never"
+  kSoThis = 1 << 10,    // "so", "this"
+  kWithout = 1 << 11,   // "without"
+  kDoubt = 1 << 12,     // "doubt"
+  kOrNor = 1 << 13,     // "or", "nor"
+  kPhrase = 1 << 14,    // a word of kSpecialCases or kBoosterBigrams
+  kDampener = 1 << 15,  // with kBooster: its value is B_DECR, not B_INCR
 };
 
 // ---------------------------------------------------------------------------
@@ -291,15 +320,15 @@ constexpr bool IsPunct(unsigned char c) {
 
 // Byte classes for the tokeniser's inner loop.
 enum ByteClass : uint8_t {
-  kClassSpace = 1,       // ASCII whitespace
-  kClassPunct = 2,       // string.punctuation
-  kClassHigh = 4,        // >= 0x80: may start a Unicode space
-  kClassUpper = 8,       // A-Z
-  kClassLower = 16,      // a-z
+  kClassSpace = 1,        // ASCII whitespace
+  kClassPunct = 2,        // string.punctuation
+  kClassHigh = 4,         // >= 0x80: may start a Unicode space
+  kClassUpper = 8,        // A-Z
+  kClassLower = 16,       // a-z
   kClassApostrophe = 32,  // '
-  kClassEmphasis = 64,   // ! or ?
-  kClassRun = 128,       // ScanToken(): the token may have a run of three
-                         // equal letters ("sooo")
+  kClassEmphasis = 64,    // ! or ?
+  kClassRun = 128,        // ScanToken(): the token may have a run of three
+                          // equal letters ("sooo")
 };
 struct ByteClassTable {
   uint8_t of[256];
@@ -307,25 +336,18 @@ struct ByteClassTable {
   constexpr ByteClassTable() : of(), lower() {
     for (int c = 0; c < 256; ++c) {
       const auto u = static_cast<unsigned char>(c);
-      of[c] = static_cast<uint8_t>(
-          (IsAsciiSpace(u) ? kClassSpace : 0) |
-          (IsPunct(u) ? kClassPunct : 0) | (c >= 0x80 ? kClassHigh : 0) |
-          (c >= 'A' && c <= 'Z' ? kClassUpper : 0) |
-          (c >= 'a' && c <= 'z' ? kClassLower : 0) |
-          (c == '\'' ? kClassApostrophe : 0) |
-          (c == '!' || c == '?' ? kClassEmphasis : 0));
+      of[c] = static_cast<uint8_t>((IsAsciiSpace(u) ? kClassSpace : 0) |
+                                   (IsPunct(u) ? kClassPunct : 0) |
+                                   (c >= 0x80 ? kClassHigh : 0) |
+                                   (c >= 'A' && c <= 'Z' ? kClassUpper : 0) |
+                                   (c >= 'a' && c <= 'z' ? kClassLower : 0) |
+                                   (c == '\'' ? kClassApostrophe : 0) |
+                                   (c == '!' || c == '?' ? kClassEmphasis : 0));
       lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
   }
 };
 constexpr ByteClassTable kByteClass;
-
-// Bytes of the whitespace character at p, using the class table first.
-inline size_t SpaceAt(const unsigned char* p, const unsigned char* end) {
-  const uint8_t c = kByteClass.of[*p];
-  if (c & kClassSpace) return 1;
-  return (c & kClassHigh) ? SpaceLength(p, end) : 0;
-}
 
 // Lower case of a code point in U+0080..U+07FF (identity where uncased or not
 // covered). Every mapping stays within two UTF-8 bytes.
@@ -431,16 +453,23 @@ std::string LowerString(std::string_view s) {
 
 // What ScanToken() saw in a token.
 struct Scanned {
-  const unsigned char* end;  // one past the token's last byte
-  uint8_t classes;  // ByteClass bits of its bytes (kClassUpper and
-                    // kClassLower also for the cased letters above ASCII)
+  const unsigned char* end;   // one past the token's last byte
+  const unsigned char* next;  // where the next token may start: `end`, or
+                              // past a space known to follow it
+  uint8_t classes;            // ByteClass bits of its bytes (kClassUpper and
+                    // kClassLower also for the cased letters above ASCII;
+                    // kClassRun and kClassPunct where there may be one)
+  bool upper;  // ALL CAPS: kClassUpper without kClassLower
 };
 
 // Finds the end of the whitespace-separated token that starts at `p` (not a
 // space) and writes the lower case of its bytes to `out` as
 // LowerAndIsUpper() does, in the same pass: the token's bytes are read once.
-inline Scanned ScanTokenBytes(const unsigned char* p, const unsigned char* end,
-                              char* out) {
+// Not inlined: it is the rare path, and inlined it made the common one
+// keep Scanned in memory.
+ABSL_ATTRIBUTE_NOINLINE Scanned ScanTokenBytes(const unsigned char* p,
+                                               const unsigned char* end,
+                                               char* out) {
   uint8_t classes = kClassRun;  // not looked for here
   const unsigned char* q = p;
   for (; q < end; ++q) {
@@ -468,62 +497,82 @@ inline Scanned ScanTokenBytes(const unsigned char* p, const unsigned char* end,
     out[q - p] = kByteClass.lower[c];
     classes |= k;
   }
-  return Scanned{q, classes};
+  return Scanned{q, q, classes,
+                 (classes & (kClassUpper | kClassLower)) == kClassUpper};
 }
 
 #if defined(__SSE2__)
 // ScanTokenBytes() for the common token: ASCII, shorter than 16 bytes and
-// followed by an ASCII space, classified and lower-cased 16 bytes at once.
-// It also tells exactly whether the token has a run of three equal letters.
-// Returns false, having written nothing, for any other token.
-// REQUIRES: 16 bytes are readable at `p` and writable at `out`.
-inline bool ScanShortAsciiToken(const unsigned char* p, char* out,
+// followed by an ASCII space or the end, classified and lower-cased 16 bytes
+// at once. It also tells exactly whether the token has a run of three equal
+// letters. Returns false, having written nothing, for any other token.
+// REQUIRES: 16 bytes are readable at `p` and writable at `out`; *end is a
+// control character (not a space).
+inline bool ScanShortAsciiToken(const unsigned char* p,
+                                const unsigned char* end, char* out,
                                 Scanned* scanned) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  auto in = [&v](char lo, char hi) {  // lo <= byte <= hi, for ASCII bounds
-    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(lo - 1)),
-                         _mm_cmplt_epi8(v, _mm_set1_epi8(hi + 1)));
-  };
-  const __m128i space = _mm_or_si128(in(0x09, 0x0D), in(0x1C, 0x20));
-  // Bytes above ASCII are negative here: they match no range above.
-  const unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v));
-  const unsigned stop = static_cast<unsigned>(_mm_movemask_epi8(space)) | high;
+  // One signed compare finds every byte that may end the token: the ASCII
+  // spaces, the control characters (the one at `end` among them), and the
+  // bytes above ASCII (negative here). The token is taken here only if the
+  // first of them is a space or the end.
+  const unsigned stop = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21))));
   if (stop == 0) return false;  // 16 bytes or more
   const int len = __builtin_ctz(stop);
-  if ((high >> len) & 1) return false;  // maybe a Unicode space or letter
+  const unsigned char* const token_end = p + len;
+  const bool at_end = token_end == end;
+  if (!(kByteClass.of[*token_end] & kClassSpace) && !at_end) return false;
   const unsigned keep = (1u << len) - 1;
-  const __m128i upper = in('A', 'Z');
-  const __m128i lower = in('a', 'z');
+  // Letters of either case: 'A'..'Z' | 0x20 is 'a'..'z', and no other byte
+  // lands there.
+  const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  const __m128i letters_v =
+      _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                    _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
   const __m128i lowered =
-      _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+      _mm_or_si128(v, _mm_and_si128(letters_v, _mm_set1_epi8(0x20)));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
   auto bits = [keep](__m128i m) {
     return static_cast<unsigned>(_mm_movemask_epi8(m)) & keep;
   };
+  const unsigned letters = bits(letters_v);
+  // Bit 0x20 of each byte, moved to its top bit: set in a lower-case letter.
+  const unsigned lower = letters & bits(_mm_slli_epi16(v, 2));
+  const unsigned upper = letters & ~lower;
   // Byte k starts a run when bytes k, k+1 and k+2 are the same letter.
-  const unsigned letters = bits(_mm_or_si128(upper, lower));
   const unsigned same_next =
       bits(_mm_cmpeq_epi8(lowered, _mm_srli_si128(lowered, 1)));
   const unsigned runs = letters & same_next & (same_next >> 1) & (keep >> 2);
-  const unsigned emphasis = bits(_mm_or_si128(
-      _mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
-      _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
-  const unsigned apostrophes = bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
-  scanned->end = p + len;
-  scanned->classes = static_cast<uint8_t>(
-      (bits(upper) ? kClassUpper : 0) | (bits(lower) ? kClassLower : 0) |
-      (runs ? kClassRun : 0) | (emphasis ? kClassEmphasis : 0) |
-      (apostrophes ? kClassApostrophe : 0));
+  scanned->end = token_end;
+  scanned->next = token_end + (at_end ? 0 : 1);
+  scanned->upper = upper != 0 && lower == 0;
+  // The caller reads kClassUpper and kClassLower only through `upper`.
+  unsigned classes = runs ? kClassRun : 0;
+  if (keep & ~letters) {
+    // kClassPunct for any byte that is not a letter: digits and control
+    // characters too, which only costs the caller a needless look.
+    classes |= kClassPunct;
+    const unsigned emphasis =
+        bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+                          _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
+    const unsigned apostrophes = bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    classes |=
+        (emphasis ? kClassEmphasis : 0) | (apostrophes ? kClassApostrophe : 0);
+  }
+  scanned->classes = static_cast<uint8_t>(classes);
   return true;
 }
 #endif
 
 // The token that starts at `p`: ScanTokenBytes(), with a fast path.
+// REQUIRES: 16 bytes are readable at `p` and writable at `out`, and *end is
+// a control character (see Score()).
 inline Scanned ScanToken(const unsigned char* p, const unsigned char* end,
                          char* out) {
 #if defined(__SSE2__)
   Scanned scanned;
-  if (end - p >= 16 && ScanShortAsciiToken(p, out, &scanned)) return scanned;
+  if (ScanShortAsciiToken(p, end, out, &scanned)) return scanned;
 #endif
   return ScanTokenBytes(p, end, out);
 }
@@ -593,14 +642,13 @@ bool HasSpace(std::string_view s) {
 // Scoring state.
 
 // One token of the text (SentiText.words_and_emoticons) and what the lexicon
-// says about it.
+// says about its word (after _strip_punc_if_word, lower-cased; kDyadtone: the
+// spelling found in the lexicon). 16 bytes, written once per token.
 struct Token {
-  std::string_view lower;  // the word after _strip_punc_if_word, lower-cased
-                           // (kDyadtone: the spelling found in the lexicon)
-  double valence;          // lexicon valence, if in_lexicon
-  double booster;          // BOOSTER_DICT value, if flags & kBooster
-  uint16_t flags;          // WordFlag bits
-  uint8_t marks;           // TokenMark bits (kDyadtone only)
+  double valence;  // lexicon valence, if in_lexicon
+  uint16_t flags;  // WordFlag bits
+  uint8_t phrase;  // the word's kPhraseWords id, or 0
+  uint8_t marks;   // TokenMark bits (kDyadtone only)
   bool in_lexicon;
   bool upper;  // the word's isupper()
 };
@@ -614,21 +662,54 @@ enum TokenMark : uint8_t {
   kInQuestion = 1 << 4,   // in a sentence that ends with ?
 };
 
+// A buffer that grows and is never initialised on reuse: a snippet's call
+// must not pay for clearing (std::vector::resize) or bounds checks
+// (push_back) on every token.
+template <typename T>
+class Buffer {
+ public:
+  // At least n elements; their values are whatever the last call left
+  // (zeros when new).
+  T* Get(size_t n) {
+    if (n > capacity_) {
+      data_.reset(new T[n]());
+      capacity_ = n;
+    }
+    return data_.get();
+  }
+  void TrimIfLarger(size_t keep) {
+    if (capacity_ > keep) {
+      data_.reset();
+      capacity_ = 0;
+    }
+  }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  size_t capacity_ = 0;
+};
+
 // Per-thread buffers reused across Score() calls, so that scoring allocates
-// nothing once they have grown. Buffers grown past kKeep (a very long text)
-// are released after the call rather than held by the thread.
+// nothing once they have grown. Buffers grown past kKeep elements (a very
+// long text) are released after the call rather than held by the thread.
 struct Scratch {
   static constexpr size_t kKeep = size_t{1} << 16;
 
   void TrimIfLarge() {
-    if (lower.capacity() > kKeep) std::string().swap(lower);
-    if (tokens.capacity() > kKeep) std::vector<Token>().swap(tokens);
-    if (sentiments.capacity() > kKeep) std::vector<double>().swap(sentiments);
+    text.TrimIfLarger(kKeep);
+    lower.TrimIfLarger(kKeep);
+    tokens.TrimIfLarger(kKeep);
+    valences.TrimIfLarger(kKeep);
+    lexicon_tokens.TrimIfLarger(kKeep);
   }
 
-  std::string lower;
-  std::vector<Token> tokens;
-  std::vector<double> sentiments;
+  Buffer<char> text;                // the text, and kTextPadding spaces
+  Buffer<char> lower;               // the text lower-cased, and padding
+  Buffer<Token> tokens;             // every token
+  Buffer<double> valences;          // kVader: per token; kDyadtone: per
+                                    // lexicon token
+  Buffer<uint32_t> lexicon_tokens;  // kDyadtone: indices of the tokens
+                                    // with a lexicon valence
 };
 
 Scratch& ThreadScratch() {
@@ -640,9 +721,9 @@ Scratch& ThreadScratch() {
 bool Spells(const Token* t, std::initializer_list<size_t> idx,
             const PhraseValue& phrase) {
   if (static_cast<int>(idx.size()) != phrase.n) return false;
-  const std::string_view* w = phrase.words;
+  const uint8_t* w = phrase.words;
   for (size_t j : idx) {
-    if (t[j].lower != *w++) return false;
+    if (t[j].phrase != *w++) return false;
   }
   return true;
 }
@@ -676,7 +757,7 @@ inline double Negate(double valence, bool refined) {
 double ScalarIncDec(const Token& w, double valence, bool cap_diff) {
   double scalar = 0.0;
   if (w.flags & kBooster) {
-    scalar = w.booster;
+    scalar = (w.flags & kDampener) ? kBDecr : kBIncr;
     if (valence < 0) scalar *= -1;
     if (w.upper && cap_diff) {
       if (valence > 0) {
@@ -808,13 +889,18 @@ void ButCheck(const Token* t, size_t n, double* s) {
 }
 
 // kDyadtone's "but" rule: what _but_check means -- sentiment before the
-// first "but" x0.5, after it x1.5 -- without its list.index() quirk.
-void ContrastCheck(const Token* t, size_t n, double* s) {
-  size_t bi = 0;
-  while (bi < n && !(t[bi].flags & kBut)) ++bi;
-  if (bi == n) return;
-  for (size_t j = 0; j < bi; ++j) s[j] *= 0.5;
-  for (size_t j = bi + 1; j < n; ++j) s[j] *= 1.5;
+// first "but" (token `but`) x0.5, after it x1.5 -- without its list.index()
+// quirk. `s` holds the valences of the tokens `lex` (the others are 0);
+// `but` is SIZE_MAX when there is none.
+void ContrastCheck(const uint32_t* lex, size_t lex_n, size_t but, double* s) {
+  if (but == SIZE_MAX) return;
+  for (size_t j = 0; j < lex_n; ++j) {
+    if (lex[j] < but) {
+      s[j] *= 0.5;
+    } else if (lex[j] > but) {
+      s[j] *= 1.5;
+    }
+  }
 }
 
 // _amplify_ep + _amplify_qm, from the counts of '!' and '?' in the text.
@@ -827,15 +913,17 @@ double PunctuationEmphasis(size_t ep, size_t qm) {
   return amplifier;
 }
 
-// score_valence. The sum of valences is multiplied by `scale` (1 in kVader)
-// before the punctuation emphasis is added and it is normalised. `ep` and
-// `qm` count the '!' and '?' of the text.
-GeneralScores ScoreValence(const double* s, size_t n, size_t ep, size_t qm,
-                           double scale) {
+// score_valence over `n` tokens, `count` of whose valences are in `s`: the
+// others are 0, and adding a zero changes no sum, so kDyadtone passes only
+// the lexicon tokens' valences. The sum of valences is multiplied by `scale`
+// (1 in kVader) before the punctuation emphasis is added and it is
+// normalised. `ep` and `qm` count the '!' and '?' of the text.
+GeneralScores ScoreValence(const double* s, size_t count, size_t n, size_t ep,
+                           size_t qm, double scale) {
   GeneralScores out;
   if (n == 0) return out;
   double sum = 0;
-  for (size_t k = 0; k < n; ++k) sum += s[k];
+  for (size_t k = 0; k < count; ++k) sum += s[k];
   sum *= scale;
   const double amplifier = PunctuationEmphasis(ep, qm);
   if (sum > 0) {
@@ -850,11 +938,14 @@ GeneralScores ScoreValence(const double* s, size_t n, size_t ep, size_t qm,
   // _sift_sentiment_scores.
   double pos_sum = 0;
   double neg_sum = 0;
-  size_t neu_count = 0;
-  for (size_t k = 0; k < n; ++k) {
-    if (s[k] > 0) pos_sum += s[k] + 1;
-    if (s[k] < 0) neg_sum += s[k] - 1;
-    if (s[k] == 0) ++neu_count;
+  size_t neu_count = n - count;
+  for (size_t k = 0; k < count; ++k) {
+    // Adding +0.0 changes neither sum (pos_sum >= +0, neg_sum <= +0 and
+    // never -0), so the signs select values rather than branches.
+    const double v = s[k];
+    pos_sum += v > 0 ? v + 1 : 0.0;
+    neg_sum += v < 0 ? v - 1 : 0.0;
+    neu_count += v == 0;
   }
   if (pos_sum > std::fabs(neg_sum)) {
     pos_sum += amplifier;
@@ -870,16 +961,18 @@ GeneralScores ScoreValence(const double* s, size_t n, size_t ep, size_t qm,
   return out;
 }
 
-// The valence of each token under the kDyadtone rules: sentiment_valence
-// with the changes listed at the top of this file.
-void DyadtoneValences(const Token* t, size_t n, bool cap_diff, double* s) {
+// The valence of each lexicon token t[lex[j]] (the others score 0) under the
+// kDyadtone rules, in s[j]: sentiment_valence with the changes listed at the
+// top of this file.
+void DyadtoneValences(const Token* t, size_t n, const uint32_t* lex,
+                      size_t lex_n, bool cap_diff, double* s) {
   auto is = [t](size_t j, uint16_t flag) { return (t[j].flags & flag) != 0; };
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t j = 0; j < lex_n; ++j) {
+    const size_t i = lex[j];
     const Token& w = t[i];
-    s[i] = 0;
+    s[j] = 0;
     if (w.flags & kBooster) continue;
     if (i + 1 < n && (w.flags & kKind) && is(i + 1, kOf)) continue;
-    if (!w.in_lexicon) continue;
 
     double valence = w.valence;
     // "no" before a lexicon word negates it rather than scoring, but "no no"
@@ -913,6 +1006,50 @@ void DyadtoneValences(const Token* t, size_t n, bool cap_diff, double* s) {
     }
     valence = LeastCheck(valence, t, i, true);
     if (w.marks & kInQuestion) valence *= kQuestionDamp;
+    s[j] = valence;
+  }
+}
+
+// The valence of each token under the kVader rules: sentiment_valence.
+void VaderValences(const Token* t, size_t n, bool cap_diff, double* s) {
+  auto is = [t](size_t j, uint16_t flag) { return (t[j].flags & flag) != 0; };
+  for (size_t i = 0; i < n; ++i) {
+    const Token& w = t[i];
+    s[i] = 0;
+    // Words used as modifiers score 0 themselves.
+    if (w.flags & kBooster) continue;
+    if (i + 1 < n && (w.flags & kKind) && is(i + 1, kOf)) continue;
+    if (!w.in_lexicon) continue;
+
+    // sentiment_valence.
+    double valence = w.valence;
+    // "no" before another lexicon word negates it rather than scoring.
+    if ((w.flags & kNo) && i != n - 1 && t[i + 1].in_lexicon) valence = 0.0;
+    if ((i > 0 && is(i - 1, kNo)) || (i > 1 && is(i - 2, kNo)) ||
+        (i > 2 && is(i - 3, kNo) && is(i - 1, kOrNor))) {
+      valence = w.valence * kNScalar;
+    }
+    // ALL CAPS emphasis while other words are not.
+    if (w.upper && cap_diff) {
+      if (valence > 0) {
+        valence += kCIncr;
+      } else {
+        valence -= kCIncr;
+      }
+    }
+    // Modifiers up to three words back that are not lexicon words.
+    for (int start_i = 0; start_i < 3; ++start_i) {
+      const size_t back = static_cast<size_t>(start_i) + 1;
+      if (i > static_cast<size_t>(start_i) && !t[i - back].in_lexicon) {
+        double s = ScalarIncDec(t[i - back], valence, cap_diff);
+        if (start_i == 1 && s != 0) s *= 0.95;
+        if (start_i == 2 && s != 0) s *= 0.9;
+        valence += s;
+        valence = NegationCheck(valence, t, start_i, i, false);
+        if (start_i == 2) valence = SpecialIdiomsCheck(valence, t, n, i);
+      }
+    }
+    valence = LeastCheck(valence, t, i, false);
     s[i] = valence;
   }
 }
@@ -1061,7 +1198,9 @@ absl::StatusOr<std::unique_ptr<const GeneralLexicon>> GeneralLexicon::Parse(
     ids.emplace_back(word, static_cast<uint32_t>(lexicon->entries_.size()));
     lexicon->entries_.push_back(entry);
   }
-  lexicon->words_ = WordTable(ids);
+  // Most tokens of a text are not in the table: at a load of at most 1/4
+  // such a token's probe usually ends at its first slot.
+  lexicon->words_ = WordTable(ids, /*slots_per_word=*/4);
   if (options.mode == GeneralToneOptions::Mode::kDyadtone) {
     if (absl::Status s = lexicon->AddRegularForms(ids); !s.ok()) return s;
   }
@@ -1076,12 +1215,12 @@ void GeneralLexicon::AddRuleWords(
     return e;
   };
   for (std::string_view w : kNegateWords) add(w, kNegate);
-  for (const WordValue& b : kBoosters) add(b.word, kBooster).booster = b.value;
-  for (const PhraseValue& p : kSpecialCases) {
-    for (int k = 0; k < p.n; ++k) add(p.words[k], kPhrase);
+  for (const WordValue& b : kBoosters) {
+    add(b.word, b.value == kBDecr ? kBooster | kDampener : kBooster);
   }
-  for (const PhraseValue& p : kBoosterBigrams) {
-    for (int k = 0; k < p.n; ++k) add(p.words[k], kPhrase);
+  // Every word of kSpecialCases and kBoosterBigrams.
+  for (size_t k = 0; k < std::size(kPhraseWords); ++k) {
+    add(kPhraseWords[k], kPhrase).phrase = static_cast<uint8_t>(k + 1);
   }
   add("no", kNo);
   add("kind", kKind);
@@ -1280,9 +1419,9 @@ absl::Status GeneralLexicon::AddRegularForms(
           absl::StrCat("cannot index the respelling of ",
                        absl::string_view(word.data(), word.size())));
     }
-    ids.emplace_back(std::string(word),
-                     static_cast<uint32_t>(entry << 7 | keep << 1 |
-                                           (add_y ? 1 : 0)));
+    ids.emplace_back(
+        std::string(word),
+        static_cast<uint32_t>(entry << 7 | keep << 1 | (add_y ? 1 : 0)));
   }
   forms_ = WordTable(ids);
   return absl::OkStatus();
@@ -1292,25 +1431,40 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
   const bool refined = options_.mode == GeneralToneOptions::Mode::kDyadtone;
   Scratch& scratch = ThreadScratch();
   // Lower-cased tokens are written at their offset in the text (lower-casing
-  // keeps byte lengths, and kDyadtone's respellings are shorter), so the
-  // buffer never reallocates while views into it are held.
+  // keeps byte lengths, and kDyadtone's respellings are shorter).
   // WordTable::Find() reads up to kPadding bytes past a word.
-  scratch.lower.resize(text.size() + WordTable::kPadding);
-  char* lower_buf = scratch.lower.data();
-  std::vector<Token>& tokens = scratch.tokens;
-  tokens.clear();
+  static_assert(kTextPadding >= WordTable::kPadding);
+  char* const lower_buf = scratch.lower.Get(text.size() + kTextPadding);
+  char* const copy = scratch.text.Get(text.size() + kTextPadding);
+  if (!text.empty()) std::memcpy(copy, text.data(), text.size());
+  copy[text.size()] = '\0';  // see kTextPadding
+  // Tokens are separated by whitespace: at most one per two bytes, rounded
+  // up.
+  const size_t max_tokens = text.size() / 2 + 1;
+  Token* const t = scratch.tokens.Get(max_tokens);
+  uint32_t* const lex = scratch.lexicon_tokens.Get(max_tokens);
+  size_t n = 0;                 // tokens
+  size_t lex_n = 0;             // lexicon tokens, in lex
+  size_t sentence_lex = 0;      // lex[sentence_lex..] are in the open sentence
+  size_t first_but = SIZE_MAX;  // the first "but" token
 
   // SentiText._words_and_emoticons: split on whitespace, then
   // _strip_punc_if_word.
-  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* begin = reinterpret_cast<const unsigned char*>(copy);
   const auto* end = begin + text.size();
   size_t upper_count = 0;
   size_t exclaims = 0, questions = 0;
   const auto* p = begin;
-  while (p < end) {
-    size_t sp;
-    while (p < end && (sp = SpaceAt(p, end)) != 0) p += sp;
-    if (p == end) break;
+  for (;;) {
+    // Spaces; the NUL at `end` is not one.
+    while (kByteClass.of[*p] & kClassSpace) ++p;
+    if (p >= end) break;
+    if (kByteClass.of[*p] & kClassHigh) {
+      if (const size_t sp = SpaceLength(p, end)) {
+        p += sp;
+        continue;
+      }
+    }
     const auto* tb = p;
     // The whole token is lower-cased at its offset; the word kept below is
     // part of it, and the punctuation around it is uncased, so the word's
@@ -1318,35 +1472,39 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
     const Scanned scanned =
         ScanToken(tb, end, lower_buf + static_cast<size_t>(tb - begin));
     const auto* te = scanned.end;
-    p = te;
+    p = scanned.next;
     const bool ascii = (scanned.classes & kClassHigh) == 0;
+    const bool punct = (scanned.classes & kClassPunct) != 0;
     if (scanned.classes & kClassEmphasis) {
       exclaims += CountByte(tb, te, '!');
       questions += CountByte(tb, te, '?');
     }
 
-    const auto* b = tb;
+    Token& tok = t[n];
+    tok.upper = scanned.upper;
+    tok.marks = 0;
+    // Everything that depends on punctuation in one branch: a token without
+    // any (most) is its own word.
+    const auto* b = tb;  // the word: the token, or the stripped word
     const auto* e = te;
-    while (b < e && (kByteClass.of[*b] & kClassPunct)) ++b;
-    while (e > b && (kByteClass.of[*(e - 1)] & kClassPunct)) --e;
-    const auto* const sb = b;  // the stripped word
-    const auto* const se = e;
-    const bool kept_whole =
-        ascii ? e - b <= 2 : CountCodePoints(b, e, 3) <= 2;
-    if (kept_whole) {
-      b = tb;  // likely an emoticon: keep it whole
-      e = te;
+    const auto* sb = tb;  // the stripped word
+    const auto* se = te;
+    bool kept_whole = false;  // short when stripped, and punctuated
+    if (punct) {
+      while (sb < se && (kByteClass.of[*sb] & kClassPunct)) ++sb;
+      while (se > sb && (kByteClass.of[*(se - 1)] & kClassPunct)) --se;
+      kept_whole = ascii ? se - sb <= 2 : CountCodePoints(sb, se, 3) <= 2;
+      if (!kept_whole) {  // else likely an emoticon: keep it whole
+        b = sb;
+        e = se;
+      }
+      if (refined) tok.marks = PunctuationMarks(tb, te, ascii);
     }
     size_t offset = static_cast<size_t>(b - begin);
     size_t len = static_cast<size_t>(e - b);
-    Token t;
-    t.upper = (scanned.classes & (kClassUpper | kClassLower)) == kClassUpper;
-    t.lower = std::string_view(lower_buf + offset, len);
-    t.marks = 0;
-    WordTable::Key key = WordTable::MakeKey(t.lower.data(), t.lower.size());
+    const WordTable::Key key = WordTable::MakeKey(lower_buf + offset, len);
     const Entry* entry = FindKey(key);
     if (refined) {
-      t.marks = PunctuationMarks(tb, te, ascii);
       // A short word kept with its punctuation ("no.", "ok!") that is not
       // itself a lexicon token is looked up without it.
       if (kept_whole && sb < se && (sb != b || se != e) &&
@@ -1359,119 +1517,82 @@ GeneralScores GeneralLexicon::Score(std::string_view text) const {
         if (stripped != nullptr && stripped->in_lexicon) {
           offset = s_offset;
           len = s_len;
-          t.lower = std::string_view(lower_buf + offset, len);
-          key = s_key;
-          entry = stripped;
+          entry = stripped;  // found: `key` is not needed again
         }
       }
       if (entry == nullptr && (scanned.classes & kClassRun)) {
         char respelled[kMaxVariant + WordTable::kPadding];
         size_t m = 0;
         bool elongated = false;
-        if (const Entry* found = Respell(t.lower, respelled, &m, &elongated)) {
+        if (const Entry* found =
+                Respell(std::string_view(lower_buf + offset, len), respelled,
+                        &m, &elongated)) {
           // Shorter than the token: it can replace it in lower_buf.
           std::memcpy(lower_buf + offset, respelled, m);
-          t.lower = std::string_view(lower_buf + offset, m);
-          if (elongated) t.marks |= kElongated;
+          len = m;
+          if (elongated) tok.marks |= kElongated;
           entry = found;
         }
       } else if (entry == nullptr) {
-        // No letter run: what Respell() would find is in forms_.
-        if (const uint32_t form = forms_.Find(key)) {
-          const size_t keep = (form >> 1) & 63;
-          if (form & 1) lower_buf[offset + keep] = 'y';
-          t.lower = std::string_view(lower_buf + offset, keep + (form & 1));
-          entry = &entries_[form >> 7];
+        // No letter run: what Respell() would find is in forms_, whose
+        // words all have four letters or more and end with -s or -y (-ly).
+        // (One branch, not three: the outcome is hard to predict.)
+        const char last = lower_buf[offset + len - 1];
+        const bool maybe_form =
+            static_cast<int>(len >= 4) &
+            (static_cast<int>(last == 's') | static_cast<int>(last == 'y'));
+        if (maybe_form) {
+          if (const uint32_t form = forms_.Find(key)) {
+            const size_t keep = (form >> 1) & 63;
+            if (form & 1) lower_buf[offset + keep] = 'y';
+            len = keep + (form & 1);
+            entry = &entries_[form >> 7];
+          }
         }
       }
     }
-    upper_count += t.upper;
-    if (entry != nullptr) {
-      t.valence = entry->valence;
-      t.booster = entry->booster;
-      t.flags = entry->flags;
-      t.in_lexicon = entry->in_lexicon;
-    } else {
-      t.valence = 0;
-      t.booster = 0;
-      t.flags = 0;
-      t.in_lexicon = false;
-    }
+    upper_count += tok.upper;
+    if (entry == nullptr) entry = &entries_[0];  // no role, no valence
+    tok.valence = entry->valence;
+    tok.flags = entry->flags;
+    tok.phrase = entry->phrase;
+    tok.in_lexicon = entry->in_lexicon;
     if ((scanned.classes & kClassApostrophe) &&
-        t.lower.find("n't") != std::string_view::npos) {
-      t.flags |= kNegate;
+        std::string_view(lower_buf + offset, len).find("n't") !=
+            std::string_view::npos) {
+      tok.flags |= kNegate;
     }
-    tokens.push_back(t);
+    lex[lex_n] = static_cast<uint32_t>(n);  // kept if a lexicon token
+    lex_n += tok.in_lexicon;
+    if ((tok.flags & kBut) && first_but == SIZE_MAX) first_but = n;
+    // kDyadtone: a sentence ends at a token ending with . ! or ?; the
+    // lexicon tokens of one that ends with ? are damped.
+    // (A question's end is a sentence's end. The second test is a
+    // conditional move: as a branch, punctuation made it unpredictable.)
+    if (tok.marks & kQuestionEnd) {
+      for (size_t k = sentence_lex; k < lex_n; ++k) {
+        t[lex[k]].marks |= kInQuestion;
+      }
+    }
+    sentence_lex = (tok.marks & kSentenceEnd) ? lex_n : sentence_lex;
+    ++n;
   }
-  const size_t n = tokens.size();
-  Token* const t = tokens.data();
   // allcap_differential: some but not all words are ALL CAPS.
   const bool cap_diff = upper_count > 0 && upper_count < n;
 
-  std::vector<double>& sentiments = scratch.sentiments;
-  sentiments.assign(n, 0.0);
+  double* const valences = scratch.valences.Get(max_tokens);
+  GeneralScores scores;
   if (refined) {
-    // Sentences end at tokens ending with . ! or ?; mark the tokens of the
-    // sentences that end with ?.
-    bool question = false;
-    for (size_t i = n; i-- > 0;) {
-      if (t[i].marks & kSentenceEnd)
-        question = (t[i].marks & kQuestionEnd) != 0;
-      if (question) t[i].marks |= kInQuestion;
-    }
-    DyadtoneValences(t, n, cap_diff, sentiments.data());
-    ContrastCheck(t, n, sentiments.data());
+    DyadtoneValences(t, n, lex, lex_n, cap_diff, valences);
+    ContrastCheck(lex, lex_n, first_but, valences);
     const double scale = std::sqrt(
         kReferenceLength / std::max(static_cast<double>(n), kReferenceLength));
-    const GeneralScores scores =
-        ScoreValence(sentiments.data(), n, exclaims, questions, scale);
-    scratch.TrimIfLarge();
-    return scores;
+    scores = ScoreValence(valences, lex_n, n, exclaims, questions, scale);
+  } else {
+    VaderValences(t, n, cap_diff, valences);
+    ButCheck(t, n, valences);
+    scores = ScoreValence(valences, n, n, exclaims, questions, 1.0);
   }
-
-  auto is = [t](size_t j, uint16_t flag) { return (t[j].flags & flag) != 0; };
-  for (size_t i = 0; i < n; ++i) {
-    const Token& w = t[i];
-    // Words used as modifiers score 0 themselves.
-    if (w.flags & kBooster) continue;
-    if (i + 1 < n && (w.flags & kKind) && is(i + 1, kOf)) continue;
-    if (!w.in_lexicon) continue;
-
-    // sentiment_valence.
-    double valence = w.valence;
-    // "no" before another lexicon word negates it rather than scoring.
-    if ((w.flags & kNo) && i != n - 1 && t[i + 1].in_lexicon) valence = 0.0;
-    if ((i > 0 && is(i - 1, kNo)) || (i > 1 && is(i - 2, kNo)) ||
-        (i > 2 && is(i - 3, kNo) && is(i - 1, kOrNor))) {
-      valence = w.valence * kNScalar;
-    }
-    // ALL CAPS emphasis while other words are not.
-    if (w.upper && cap_diff) {
-      if (valence > 0) {
-        valence += kCIncr;
-      } else {
-        valence -= kCIncr;
-      }
-    }
-    // Modifiers up to three words back that are not lexicon words.
-    for (int start_i = 0; start_i < 3; ++start_i) {
-      const size_t back = static_cast<size_t>(start_i) + 1;
-      if (i > static_cast<size_t>(start_i) && !t[i - back].in_lexicon) {
-        double s = ScalarIncDec(t[i - back], valence, cap_diff);
-        if (start_i == 1 && s != 0) s *= 0.95;
-        if (start_i == 2 && s != 0) s *= 0.9;
-        valence += s;
-        valence = NegationCheck(valence, t, start_i, i, false);
-        if (start_i == 2) valence = SpecialIdiomsCheck(valence, t, n, i);
-      }
-    }
-    valence = LeastCheck(valence, t, i, false);
-    sentiments[i] = valence;
-  }
-
-  ButCheck(t, n, sentiments.data());
-  const GeneralScores scores =
-      ScoreValence(sentiments.data(), n, exclaims, questions, 1.0);
   scratch.TrimIfLarge();
   return scores;
 }

@@ -85,8 +85,9 @@ class GeneralLexicon {
   // text costs a single hash probe.
   struct Entry {
     double valence = 0;  // on VADER's -4..+4 scale, if in_lexicon
-    double booster = 0;  // B_INCR / B_DECR, if flags has kBooster
-    uint16_t flags = 0;  // bit set of the word roles in the .cc
+    uint16_t flags = 0;  // bit set of the word roles in the .cc (a booster's
+                         // B_INCR or B_DECR among them)
+    uint8_t phrase = 0;  // the word's id among the idioms' words, or 0
     bool in_lexicon = false;
   };
 

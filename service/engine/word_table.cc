@@ -2,10 +2,10 @@
 
 namespace dyadtone {
 
-WordTable::WordTable(
-    const std::vector<std::pair<std::string, uint32_t>>& words) {
+WordTable::WordTable(const std::vector<std::pair<std::string, uint32_t>>& words,
+                     size_t slots_per_word) {
   size_t capacity = 16;
-  while (capacity < words.size() * 2) capacity *= 2;  // load <= 1/2
+  while (capacity < words.size() * slots_per_word) capacity *= 2;
   tags_.resize(capacity);
   slots_.resize(capacity);
   mask_ = capacity - 1;

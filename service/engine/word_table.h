@@ -26,8 +26,11 @@ class WordTable {
 
   WordTable() = default;
 
-  // Builds the table from (word, id) pairs; ids must be > 0.
-  explicit WordTable(const std::vector<std::pair<std::string, uint32_t>>& words);
+  // Builds the table from (word, id) pairs; ids must be > 0. The table has
+  // at least `slots_per_word` slots a word (a power of two in all): more
+  // slots, fewer probes for a word that is not in it.
+  explicit WordTable(const std::vector<std::pair<std::string, uint32_t>>& words,
+                     size_t slots_per_word = 2);
 
   // A word, hashed: a lookup in two steps, so that a caller with many
   // words can prefetch each word's slot well before it finds it.
@@ -46,14 +49,14 @@ class WordTable {
   }
 
   void Prefetch(const Key& key) const {
-    if (tags_.empty()) return;
+    if (mask_ == 0) return;  // empty
     __builtin_prefetch(&tags_[key.hash & mask_]);
     __builtin_prefetch(&slots_[key.hash & mask_]);
   }
 
   // The id of `key`'s word, or 0.
   uint32_t Find(const Key& key) const {
-    if (tags_.empty()) return 0;
+    if (mask_ == 0) return 0;  // empty
     const uint8_t tag = Tag(key.hash);
     for (size_t i = key.hash & mask_;; i = (i + 1) & mask_) {
       if (tags_[i] == tag) {
@@ -113,7 +116,7 @@ class WordTable {
 
   std::vector<uint8_t> tags_;  // per slot: 0 when empty, else Tag(hash)
   std::vector<Slot> slots_;
-  size_t mask_ = 0;
+  size_t mask_ = 0;  // slots - 1 (at least 15), or 0 when empty
   std::string arena_;
 };
 
