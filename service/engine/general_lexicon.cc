@@ -961,6 +961,21 @@ GeneralScores ScoreValence(const double* s, size_t count, size_t n, size_t ep,
   return out;
 }
 
+// sentiment_valence's step for the word `back` places before t[i]: its
+// booster or dampener (less the further back it is), then the negation and,
+// three back, the idiom checks; `refined` as in NegationCheck.
+inline double ApplyModifier(double valence, const Token* t, size_t n, size_t i,
+                            size_t back, bool cap_diff, bool refined) {
+  const int start_i = static_cast<int>(back) - 1;
+  double inc = ScalarIncDec(t[i - back], valence, cap_diff);
+  if (start_i == 1 && inc != 0) inc *= 0.95;
+  if (start_i == 2 && inc != 0) inc *= 0.9;
+  valence += inc;
+  valence = NegationCheck(valence, t, start_i, i, refined);
+  if (start_i == 2) valence = SpecialIdiomsCheck(valence, t, n, i);
+  return valence;
+}
+
 // The valence of each lexicon token t[lex[j]] (the others score 0) under the
 // kDyadtone rules, in s[j]: sentiment_valence with the changes listed at the
 // top of this file.
@@ -996,13 +1011,7 @@ void DyadtoneValences(const Token* t, size_t n, const uint32_t* lex,
       ++reach;
     }
     for (size_t back = 1; back <= reach; ++back) {
-      const int start_i = static_cast<int>(back) - 1;
-      double inc = ScalarIncDec(t[i - back], valence, cap_diff);
-      if (start_i == 1 && inc != 0) inc *= 0.95;
-      if (start_i == 2 && inc != 0) inc *= 0.9;
-      valence += inc;
-      valence = NegationCheck(valence, t, start_i, i, true);
-      if (start_i == 2) valence = SpecialIdiomsCheck(valence, t, n, i);
+      valence = ApplyModifier(valence, t, n, i, back, cap_diff, true);
     }
     valence = LeastCheck(valence, t, i, true);
     if (w.marks & kInQuestion) valence *= kQuestionDamp;
@@ -1041,12 +1050,7 @@ void VaderValences(const Token* t, size_t n, bool cap_diff, double* s) {
     for (int start_i = 0; start_i < 3; ++start_i) {
       const size_t back = static_cast<size_t>(start_i) + 1;
       if (i > static_cast<size_t>(start_i) && !t[i - back].in_lexicon) {
-        double s = ScalarIncDec(t[i - back], valence, cap_diff);
-        if (start_i == 1 && s != 0) s *= 0.95;
-        if (start_i == 2 && s != 0) s *= 0.9;
-        valence += s;
-        valence = NegationCheck(valence, t, start_i, i, false);
-        if (start_i == 2) valence = SpecialIdiomsCheck(valence, t, n, i);
+        valence = ApplyModifier(valence, t, n, i, back, cap_diff, false);
       }
     }
     valence = LeastCheck(valence, t, i, false);

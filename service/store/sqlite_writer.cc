@@ -49,14 +49,8 @@ constexpr char kSubtractFromRollup[] =
     "vconf = vconf - ?7, mconf = mconf - ?8, "
     "tone_sum_squares = tone_sum_squares - ?9 "
     "WHERE a = ?1 AND b = ?2 AND day = ?3";
-constexpr char kSelectRollupArticles[] =
-    "SELECT articles FROM dyad_day_rollups WHERE a = ?1 AND b = ?2 AND day = "
-    "?3";
 constexpr char kDeleteRollup[] =
     "DELETE FROM dyad_day_rollups WHERE a = ?1 AND b = ?2 AND day = ?3";
-constexpr char kSelectTop[] =
-    "SELECT top1_id, top1_tone, top2_id, top2_tone, top3_id, top3_tone "
-    "FROM dyad_day_rollups WHERE a = ?1 AND b = ?2 AND day = ?3";
 constexpr char kRecomputeTop[] =
     "SELECT article_id, tone FROM article_dyads "
     "WHERE a = ?1 AND b = ?2 AND day = ?3 "
@@ -102,11 +96,18 @@ Figures FiguresOf(const StoredArticle& article, const StoredDyad& dyad) {
   return f;
 }
 
+// `sql` prepared with `f`'s dyad and day bound as ?1..?3.
+absl::StatusOr<SqliteStatement> PrepareOnDyadDay(SqliteDb& db, const char* sql,
+                                                 const Figures& f) {
+  absl::StatusOr<SqliteStatement> st = db.Prepare(sql);
+  if (st.ok()) BindDyadDay(*st, f);
+  return st;
+}
+
 // Runs a statement on one (dyad, day): ?1..?3 only.
 absl::Status RunOnDyadDay(SqliteDb& db, const char* sql, const Figures& f) {
-  absl::StatusOr<SqliteStatement> st = db.Prepare(sql);
+  absl::StatusOr<SqliteStatement> st = PrepareOnDyadDay(db, sql, f);
   if (!st.ok()) return st.status();
-  BindDyadDay(*st, f);
   return st->Run();
 }
 
@@ -143,26 +144,10 @@ absl::Status WriteArticleRow(SqliteDb& db, const char* sql,
   return st->Run();
 }
 
-// The top list kept in the rollup row of `f`'s dyad and day.
-absl::StatusOr<TopList> ReadTopList(SqliteDb& db, const Figures& f) {
-  absl::StatusOr<SqliteStatement> st = db.Prepare(kSelectTop);
-  if (!st.ok()) return st.status();
-  BindDyadDay(*st, f);
-  absl::StatusOr<bool> row = st->Step();
-  if (!row.ok()) return row.status();
-  TopList top;
-  for (int slot = 0; *row && slot < kTopArticles; ++slot) {
-    if (st->ColumnIsNull(2 * slot)) break;
-    top.emplace_back(st->ColumnBytes(2 * slot), st->ColumnDouble(2 * slot + 1));
-  }
-  return top;
-}
-
 // The top list recomputed from the day's articles.
 absl::StatusOr<TopList> RecomputeTopList(SqliteDb& db, const Figures& f) {
-  absl::StatusOr<SqliteStatement> st = db.Prepare(kRecomputeTop);
+  absl::StatusOr<SqliteStatement> st = PrepareOnDyadDay(db, kRecomputeTop, f);
   if (!st.ok()) return st.status();
-  BindDyadDay(*st, f);
   st->BindInt(4, kTopArticles);
   TopList top;
   while (true) {
@@ -174,9 +159,8 @@ absl::StatusOr<TopList> RecomputeTopList(SqliteDb& db, const Figures& f) {
 }
 
 absl::Status WriteTopList(SqliteDb& db, const Figures& f, const TopList& top) {
-  absl::StatusOr<SqliteStatement> st = db.Prepare(kWriteTop);
+  absl::StatusOr<SqliteStatement> st = PrepareOnDyadDay(db, kWriteTop, f);
   if (!st.ok()) return st.status();
-  BindDyadDay(*st, f);
   for (int slot = 0; slot < kTopArticles; ++slot) {
     if (slot < static_cast<int>(top.size())) {
       st->BindText(4 + 2 * slot, top[slot].first);
@@ -211,9 +195,8 @@ struct PendingRollup {
 };
 
 absl::StatusOr<PendingRollup> ReadRollup(SqliteDb& db, const Figures& f) {
-  absl::StatusOr<SqliteStatement> st = db.Prepare(kSelectRollup);
+  absl::StatusOr<SqliteStatement> st = PrepareOnDyadDay(db, kSelectRollup, f);
   if (!st.ok()) return st.status();
-  BindDyadDay(*st, f);
   absl::StatusOr<bool> row = st->Step();
   if (!row.ok()) return row.status();
   PendingRollup r;
@@ -280,32 +263,21 @@ absl::Status InsertDyadRow(SqliteDb& db, const StoredArticle& article,
   return st->Run();
 }
 
-absl::StatusOr<int64_t> ReadRollupArticles(SqliteDb& db, const Figures& f) {
-  absl::StatusOr<SqliteStatement> st = db.Prepare(kSelectRollupArticles);
-  if (!st.ok()) return st.status();
-  BindDyadDay(*st, f);
-  absl::StatusOr<bool> row = st->Step();
-  if (!row.ok()) return row.status();
-  return *row ? st->ColumnInt(0) : 0;
-}
-
 // Takes one article's figures out of a rollup whose article_dyads row is
 // already gone: the row is deleted at its last article, and the top list
 // is recomputed from article_dyads when the article was in it.
 absl::Status SubtractFigures(SqliteDb& db, const Figures& f,
                              const std::string& id) {
-  absl::StatusOr<int64_t> articles = ReadRollupArticles(db, f);
-  if (!articles.ok()) return articles.status();
-  if (*articles <= 1) return RunOnDyadDay(db, kDeleteRollup, f);
+  absl::StatusOr<PendingRollup> row = ReadRollup(db, f);
+  if (!row.ok()) return row.status();
+  if (row->articles <= 1) return RunOnDyadDay(db, kDeleteRollup, f);
 
   absl::Status s = ApplyToRollup(db, kSubtractFromRollup, f);
   if (!s.ok()) return s;
-  absl::StatusOr<TopList> top = ReadTopList(db, f);
-  if (!top.ok()) return top.status();
-  const bool listed = std::any_of(top->begin(), top->end(),
+  const bool listed = std::any_of(row->top.begin(), row->top.end(),
                                   [&](const auto& e) { return e.first == id; });
   if (!listed) return absl::OkStatus();
-  top = RecomputeTopList(db, f);
+  absl::StatusOr<TopList> top = RecomputeTopList(db, f);
   if (!top.ok()) return top.status();
   return WriteTopList(db, f, *top);
 }
