@@ -35,6 +35,9 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
   builder.RegisterService(s->admin_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  // A second server on a port in use fails to start instead of sharing it
+  // (gRPC sets SO_REUSEPORT by default, which lets both listen).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              options.max_concurrent_streams);
   if (options.threads > 0) {
@@ -52,7 +55,7 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
 }
 
 void DyadtoneServer::Shutdown(absl::Duration grace) {
-  if (shut_down_) return;
+  if (shut_down_ || server_ == nullptr) return;  // stopped, or never started
   shut_down_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

@@ -445,6 +445,34 @@ TEST_F(ToneServiceTest, ServerInfoHealthAndDeadlines) {
             grpc::StatusCode::DEADLINE_EXCEEDED);
 }
 
+// A second server asked for a port in use fails to start with a clear error:
+// no crash, and no port shared with the first (gRPC's default SO_REUSEPORT
+// would let both listen and split the calls). The first serves on.
+TEST_F(ToneServiceTest, ASecondServerOnAPortInUseFailsToStart) {
+  const std::string db = absl::StrCat(::testing::TempDir(), "second.db");
+  std::filesystem::remove(db);
+  absl::StatusOr<std::unique_ptr<ArticleStore>> store = OpenStore("sqlite:" + db);
+  ASSERT_THAT(store, IsOk());
+  std::shared_ptr<const Engine> unowned(std::shared_ptr<const Engine>(),
+                                        engine_);
+  ModelHolder models(EngineOptions(), unowned);
+  RequestLog log(stderr);
+  ServerOptions options;
+  options.listen = server_->target();
+  absl::StatusOr<std::unique_ptr<DyadtoneServer>> second =
+      DyadtoneServer::Start(options, &models, store->get(), &log,
+                            ToneServiceOptions());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(second.status().message(),
+            absl::StrCat("cannot listen on ", server_->target()));
+
+  v1::GetServerInfoResponse info;
+  grpc::ClientContext ctx;
+  EXPECT_TRUE(stub_->GetServerInfo(&ctx, {}, &info).ok());
+  store->reset();
+  std::filesystem::remove(db);
+}
+
 TEST_F(ToneServiceTest, AStoreThatCannotWriteGivesUnavailableAndLosesNothing) {
   Ingest(Examples());
   // Another process holds the database's write lock past the store's busy
