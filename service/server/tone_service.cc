@@ -1,11 +1,14 @@
 #include "service/server/tone_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "service/engine/civil_days.h"
 #include "service/engine/date_extractor.h"
 #include "service/engine/spec_reader.h"
@@ -73,6 +76,57 @@ v1::IngestResult::Outcome ToProto(PutOutcome o) {
     case PutOutcome::kReplaced: return v1::IngestResult::OUTCOME_REPLACED;
   }
   return v1::IngestResult::OUTCOME_UNSPECIFIED;
+}
+
+// Parses a raw IngestArticles message into *request.
+bool Parse(grpc::ByteBuffer* message, v1::IngestArticlesRequest* request) {
+  grpc::ProtoBufferReader reader(message);
+  return reader.status().ok() && request->ParseFromZeroCopyStream(&reader);
+}
+
+// Why a message of an IngestArticles stream did not parse. proto3 refuses
+// a whole message for invalid UTF-8 in any string field; read again at the
+// wire level, the article's fields show which one, and its id when the id
+// itself is valid (set in *id).
+std::string WhyUnparsable(grpc::ByteBuffer* message, std::string* id) {
+  using google::protobuf::UnknownField;
+  using google::protobuf::UnknownFieldSet;
+  static constexpr std::pair<int, absl::string_view> kStringFields[] = {
+      {1, "id"}, {3, "date"}, {4, "source"}, {5, "url"}};
+  grpc::ProtoBufferReader reader(message);
+  UnknownFieldSet request;
+  if (!reader.status().ok() || !request.ParseFromZeroCopyStream(&reader)) {
+    return "the message is not an IngestArticlesRequest (not protobuf wire "
+           "data)";
+  }
+  for (int i = 0; i < request.field_count(); ++i) {
+    const UnknownField& article_field = request.field(i);
+    if (article_field.number() != 1 ||
+        article_field.type() != UnknownField::TYPE_LENGTH_DELIMITED) {
+      continue;
+    }
+    UnknownFieldSet article;
+    if (!article.ParseFromString(article_field.length_delimited())) {
+      return "article: not an Article (not protobuf wire data)";
+    }
+    std::string reason;
+    for (int j = 0; j < article.field_count(); ++j) {
+      const UnknownField& f = article.field(j);
+      if (f.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
+      for (const auto& [number, name] : kStringFields) {
+        if (f.number() != number) continue;
+        if (absl::Status s = ValidateUtf8(f.length_delimited()); !s.ok()) {
+          if (reason.empty()) {
+            reason = absl::StrCat("article.", name, ": ", s.message());
+          }
+        } else if (number == 1) {
+          *id = f.length_delimited();
+        }
+      }
+    }
+    if (!reason.empty()) return reason;
+  }
+  return "the message cannot be parsed as an IngestArticlesRequest";
 }
 
 }  // namespace
@@ -213,10 +267,9 @@ absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
   return stored;
 }
 
-grpc::Status ToneServiceImpl::IngestArticles(
-    grpc::ServerContext* context,
-    grpc::ServerReader<v1::IngestArticlesRequest>* reader,
-    v1::IngestArticlesResponse* response) {
+grpc::Status ToneServiceImpl::IngestArticlesRaw(
+    grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+    grpc::ByteBuffer* raw_response) {
   ScopedRequestLog log(log_, context, "IngestArticles");
   if (grpc::Status denied = Authorize(context, Access::kWrite, &log);
       !denied.ok()) {
@@ -231,6 +284,8 @@ grpc::Status ToneServiceImpl::IngestArticles(
                      "); retry after a moment")));
   }
   const absl::Cleanup release = [this] { ingest_streams_.fetch_sub(1); };
+  v1::IngestArticlesResponse results;
+  v1::IngestArticlesResponse* const response = &results;
   // One stream is scored with one version of the data.
   const std::shared_ptr<const Engine> engine = models_->Get();
   std::vector<StoredArticle> batch;
@@ -257,14 +312,26 @@ grpc::Status ToneServiceImpl::IngestArticles(
     batch_rows.clear();
     return absl::OkStatus();
   };
+  // Each message is parsed here, not by gRPC: gRPC's parsing would end the
+  // stream, silently, at a message it cannot parse (a string field with
+  // invalid UTF-8), and lose the articles after it.
+  grpc::ByteBuffer message;
   v1::IngestArticlesRequest request;
-  for (int index = 0; reader->Read(&request); ++index) {
+  for (int index = 0; reader->Read(&message); ++index) {
     if (context->IsCancelled()) {
       return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
                                    "the stream was cancelled"));
     }
     v1::IngestResult* r = response->add_results();
     r->set_index(index);
+    if (!Parse(&message, &request)) {
+      std::string id;
+      r->set_outcome(v1::IngestResult::OUTCOME_REJECTED);
+      r->set_error(WhyUnparsable(&message, &id));
+      r->set_id(std::move(id));
+      response->set_rejected(response->rejected() + 1);
+      continue;
+    }
     r->set_id(request.article().id());
     std::optional<DyadKey> main_dyad;
     absl::StatusOr<StoredArticle> stored =
@@ -298,7 +365,9 @@ grpc::Status ToneServiceImpl::IngestArticles(
   log.Add("unchanged", std::to_string(response->unchanged()));
   log.Add("replaced", std::to_string(response->replaced()));
   log.Add("rejected", std::to_string(response->rejected()));
-  return log.Done(grpc::Status::OK);
+  bool own_buffer = false;
+  return log.Done(grpc::SerializationTraits<v1::IngestArticlesResponse>::Serialize(
+      results, raw_response, &own_buffer));
 }
 
 absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,

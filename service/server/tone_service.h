@@ -9,6 +9,7 @@
 #include <string>
 
 #include "dyadtone/v1/tone_service.grpc.pb.h"
+#include "grpcpp/support/method_handler.h"
 #include "service/engine/engine.h"
 #include "service/server/model_holder.h"
 #include "service/server/auth.h"
@@ -41,15 +42,51 @@ struct ToneServiceOptions {
 // writes; ScoreArticle stores nothing and is a read like the other calls. A
 // new call that writes or administers declares Access::kWrite.
 //
+// The generated service classes have no synchronous raw flavour; this is
+// one for IngestArticles. It replaces `Base`'s handler of the method with
+// gRPC's own client-streaming handler over grpc::ByteBuffer messages, which
+// calls Derived::IngestArticlesRaw, as the generated
+// WithStreamedUnaryMethod_ classes replace theirs (Service::
+// MarkMethodStreamed). The server then counts the method as bidirectional
+// streaming; it reads a client stream and answers it the same way.
+template <typename Derived, typename Base>
+class WithRawSyncMethod_IngestArticles : public Base {
+ public:
+  WithRawSyncMethod_IngestArticles() {
+    this->MarkMethodStreamed(
+        IngestArticlesMethodIndex(),
+        new grpc::internal::ClientStreamingHandler<Derived, grpc::ByteBuffer,
+                                                   grpc::ByteBuffer>(
+            [](Derived* service, grpc::ServerContext* context,
+               grpc::ServerReader<grpc::ByteBuffer>* reader,
+               grpc::ByteBuffer* response) {
+              return service->IngestArticlesRaw(context, reader, response);
+            },
+            static_cast<Derived*>(this)));
+  }
+
+ private:
+  static int IngestArticlesMethodIndex() {
+    return v1::IngestArticlesRequest::descriptor()
+        ->file()
+        ->FindServiceByName("ToneService")
+        ->FindMethodByName("IngestArticles")
+        ->index();
+  }
+};
+
 // ScoreArticle and GetTrend, the calls with the largest responses, use
 // gRPC's callback API so that their messages live on an arena (CallArenas);
 // their work runs on worker pools of their own (scoring, and reading the
 // store), never on gRPC's few callback threads, which also answer the
-// health service. The other calls use the synchronous API and its threads.
+// health service. IngestArticles reads its stream as raw messages and
+// parses each itself, so that one message that does not parse is rejected
+// alone; it and the other calls use the synchronous API and its threads.
 class ToneServiceImpl final
     : public v1::ToneService::WithCallbackMethod_ScoreArticle<
           v1::ToneService::WithCallbackMethod_GetTrend<
-              v1::ToneService::Service>> {
+              WithRawSyncMethod_IngestArticles<ToneServiceImpl,
+                                               v1::ToneService::Service>>> {
  public:
   // `models`, `store` and `log` must outlive the service. Every call scores
   // with the engine `models` holds when it starts.
@@ -66,10 +103,11 @@ class ToneServiceImpl final
   grpc::Status HandleScoreArticle(grpc::ServerContextBase* context,
                                   const v1::ScoreArticleRequest& request,
                                   v1::ScoreArticleResponse* response);
-  grpc::Status IngestArticles(
-      grpc::ServerContext* context,
-      grpc::ServerReader<v1::IngestArticlesRequest>* reader,
-      v1::IngestArticlesResponse* response) override;
+  // IngestArticles: reads IngestArticlesRequest messages, answers one
+  // serialized IngestArticlesResponse in `response`.
+  grpc::Status IngestArticlesRaw(grpc::ServerContext* context,
+                                 grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                 grpc::ByteBuffer* response);
   grpc::ServerUnaryReactor* GetTrend(grpc::CallbackServerContext* context,
                                      const v1::GetTrendRequest* request,
                                      v1::GetTrendResponse* response) override;

@@ -147,6 +147,63 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(self.stored_articles(), 5)
         self.check_trend()
 
+    def test_unparsable_message_is_rejected_alone(self):
+        """A message proto3 cannot parse (invalid UTF-8 in a string field)
+        is rejected on its own, naming the field; the stream goes on and
+        the articles after it are stored. Sent as raw bytes, since grpcio's
+        own serializer refuses to build such a message."""
+        text = ("date 2020-02-03\nFrance and Germany reaffirmed their "
+                "friendship and praised each other.\n").encode()
+
+        def article(id_bytes, date=None):
+            a = self.pb.Article(text=text)
+            raw = a.SerializeToString() + field(1, id_bytes)
+            if date is not None:
+                raw += field(3, date)
+            return field(1, raw)  # IngestArticlesRequest.article
+
+        messages = [
+            article(b"fra-deu-1"),
+            article(b"bad\xff-id"),                    # id not UTF-8
+            article(b"fra-deu-2", date=b"2020-\xc3("),  # date not UTF-8
+            b"\xff\xff\xff",                           # not protobuf
+            article(b"fra-deu-3"),
+        ]
+        self.stub()  # opens self.channel
+        call = self.channel.stream_unary(
+            "/dyadtone.v1.ToneService/IngestArticles",
+            request_serializer=lambda raw: raw,
+            response_deserializer=self.pb.IngestArticlesResponse.FromString)
+        r = call(iter(messages), timeout=30)
+        self.assertEqual([x.index for x in r.results], [0, 1, 2, 3, 4])
+        self.assertEqual((r.stored, r.rejected), (2, 3), r)
+        self.assertEqual(r.results[1].error,
+                         "article.id: invalid UTF-8 at byte 3: "
+                         "invalid lead byte")
+        self.assertEqual(r.results[1].id, "")
+        self.assertEqual(r.results[2].id, "fra-deu-2")
+        self.assertEqual(r.results[2].error,
+                         "article.date: invalid UTF-8 at byte 5: "
+                         "truncated sequence")
+        self.assertIn("not protobuf wire data", r.results[3].error)
+        self.assertEqual(r.results[4].id, "fra-deu-3")
+        self.assertEqual(r.results[4].outcome,
+                         self.pb.IngestResult.OUTCOME_STORED)
+        got = self.stub().GetArticle(self.pb.GetArticleRequest(id="fra-deu-3"),
+                                     timeout=10)
+        self.assertEqual((got.score.id, got.score.date),
+                         ("fra-deu-3", "2020-02-03"))
+
+
+def field(number, payload):
+    """A length-delimited protobuf field: tag, varint length, bytes."""
+    size, length = len(payload), b""
+    while True:
+        low, size = size & 0x7F, size >> 7
+        length += bytes([low | (0x80 if size else 0)])
+        if not size:
+            return bytes([number << 3 | 2]) + length + payload
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()

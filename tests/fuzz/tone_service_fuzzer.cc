@@ -46,24 +46,25 @@ constexpr int kMaxStreamMessages = 12;
 // Hands IngestArticles streams to the ToneServiceImpl of the current input,
 // so that the real handler reads a real stream while every input gets a
 // fresh store and service.
-class IngestRouter final : public v1::ToneService::Service {
+class IngestRouter final
+    : public WithRawSyncMethod_IngestArticles<IngestRouter,
+                                              v1::ToneService::Service> {
  public:
   void set_target(ToneServiceImpl* target) {
     absl::MutexLock lock(&mu_);
     target_ = target;
   }
 
-  grpc::Status IngestArticles(
-      grpc::ServerContext* context,
-      grpc::ServerReader<v1::IngestArticlesRequest>* reader,
-      v1::IngestArticlesResponse* response) override {
+  grpc::Status IngestArticlesRaw(grpc::ServerContext* context,
+                                 grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                 grpc::ByteBuffer* response) {
     ToneServiceImpl* target;
     {
       absl::MutexLock lock(&mu_);
       target = target_;
     }
     FUZZ_CHECK(target != nullptr, "a stream outside an input");
-    return target->IngestArticles(context, reader, response);
+    return target->IngestArticlesRaw(context, reader, response);
   }
 
  private:
