@@ -55,14 +55,18 @@ class WithRawSyncMethod_IngestArticles : public Base {
   WithRawSyncMethod_IngestArticles() {
     this->MarkMethodStreamed(
         IngestArticlesMethodIndex(),
-        new grpc::internal::ClientStreamingHandler<Derived, grpc::ByteBuffer,
-                                                   grpc::ByteBuffer>(
-            [](Derived* service, grpc::ServerContext* context,
+        new grpc::internal::ClientStreamingHandler<
+            WithRawSyncMethod_IngestArticles, grpc::ByteBuffer,
+            grpc::ByteBuffer>(
+            [](WithRawSyncMethod_IngestArticles* service,
+               grpc::ServerContext* context,
                grpc::ServerReader<grpc::ByteBuffer>* reader,
                grpc::ByteBuffer* response) {
-              return service->IngestArticlesRaw(context, reader, response);
+              // A call comes only once Derived is built.
+              return static_cast<Derived*>(service)->IngestArticlesRaw(
+                  context, reader, response);
             },
-            static_cast<Derived*>(this)));
+            this));
   }
 
  private:
