@@ -47,7 +47,7 @@ grpc::Status AdminServiceImpl::ReloadData(grpc::ServerContext* context,
   (void)request;
   ScopedRequestLog log(log_, context, "ReloadData");
   if (grpc::Status denied =
-          AuthorizeCall(authorizer_.get(), *context, Access::kWrite, &log);
+          AuthorizeCall(tokens_.get(), *context, Access::kWrite, &log);
       !denied.ok()) {
     return log.Done(denied);
   }

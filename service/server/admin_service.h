@@ -27,8 +27,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   // `models` and `log` must outlive the service. With an `authorizer`,
   // every call needs write access (a token).
   AdminServiceImpl(ModelHolder* models, RequestLog* log,
-                   std::shared_ptr<const TokenAuthorizer> authorizer)
-      : models_(models), log_(log), authorizer_(std::move(authorizer)) {}
+                   std::shared_ptr<const TokenHolder> tokens)
+      : models_(models), log_(log), tokens_(std::move(tokens)) {}
 
   grpc::Status ReloadData(grpc::ServerContext* context,
                           const v1::ReloadDataRequest* request,
@@ -37,7 +37,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
  private:
   ModelHolder* const models_;
   RequestLog* const log_;
-  const std::shared_ptr<const TokenAuthorizer> authorizer_;
+  const std::shared_ptr<const TokenHolder> tokens_;
 };
 
 }  // namespace dyadtone

@@ -159,10 +159,39 @@ absl::Status TokenAuthorizer::Check(const grpc::ServerContextBase& context,
   return CheckAuthorization(values, access, token_line);
 }
 
-grpc::Status AuthorizeCall(const TokenAuthorizer* authorizer,
+absl::StatusOr<std::unique_ptr<TokenHolder>> TokenHolder::Load(
+    std::string path, ReadAccess reads) {
+  absl::StatusOr<std::unique_ptr<const TokenAuthorizer>> authorizer =
+      TokenAuthorizer::FromFile(path, reads);
+  if (!authorizer.ok()) return authorizer.status();
+  return std::make_unique<TokenHolder>(std::move(path),
+                                       *std::move(authorizer));
+}
+
+TokenHolder::TokenHolder(std::string path,
+                         std::shared_ptr<const TokenAuthorizer> authorizer)
+    : path_(std::move(path)), current_(std::move(authorizer)) {}
+
+std::shared_ptr<const TokenAuthorizer> TokenHolder::Get() const {
+  absl::MutexLock lock(&mu_);
+  return current_;
+}
+
+absl::Status TokenHolder::Reload() {
+  const ReadAccess reads = Get()->reads();
+  absl::StatusOr<std::unique_ptr<const TokenAuthorizer>> authorizer =
+      TokenAuthorizer::FromFile(path_, reads);
+  if (!authorizer.ok()) return authorizer.status();
+  absl::MutexLock lock(&mu_);
+  current_ = *std::move(authorizer);
+  return absl::OkStatus();
+}
+
+grpc::Status AuthorizeCall(const TokenHolder* tokens,
                            const grpc::ServerContextBase& context, Access access,
                            ScopedRequestLog* log) {
-  if (authorizer == nullptr) return grpc::Status::OK;
+  if (tokens == nullptr) return grpc::Status::OK;
+  const std::shared_ptr<const TokenAuthorizer> authorizer = tokens->Get();
   int token_line = 0;
   const absl::Status s = authorizer->Check(context, access, &token_line);
   if (token_line > 0) log->Add("token_line", std::to_string(token_line));

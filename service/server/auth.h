@@ -12,7 +12,8 @@
 //
 // One token a line, optionally followed by a "#" comment: 16 to 4096
 // visible ASCII characters, no spaces. Several tokens let clients move to a
-// new token before the old one is removed (then restart the server).
+// new token before the old one is removed; dyadtoned reads the file again
+// on SIGHUP (TokenHolder).
 //
 // Tokens are kept only as SHA-256 digests and compared in constant time;
 // no message of this file's functions ever contains a token.
@@ -28,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 #include "service/server/request_log.h"
@@ -95,10 +97,33 @@ class TokenAuthorizer {
   const ReadAccess reads_;
 };
 
-// The check every handler starts with: OK when `authorizer` is null (no
-// token file) or lets the call through; the UNAUTHENTICATED status
+// The token file in use, read again on request (dyadtoned does on SIGHUP)
+// while calls go on: each call checks against the tokens it found when it
+// started. A file that fails to read changes nothing. Thread-safe.
+class TokenHolder {
+ public:
+  // Reads `path` with FromFile.
+  static absl::StatusOr<std::unique_ptr<TokenHolder>> Load(std::string path,
+                                                           ReadAccess reads);
+  // Serves `authorizer` (not null); Reload() reads `path`.
+  TokenHolder(std::string path,
+              std::shared_ptr<const TokenAuthorizer> authorizer);
+
+  std::shared_ptr<const TokenAuthorizer> Get() const;
+  // Reads the file again; on success the new tokens serve every call that
+  // starts afterwards. Errors name the file and line.
+  absl::Status Reload();
+
+ private:
+  const std::string path_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const TokenAuthorizer> current_ ABSL_GUARDED_BY(mu_);
+};
+
+// The check every handler starts with: OK when `tokens` is null (no token
+// file) or its tokens let the call through; the UNAUTHENTICATED status
 // otherwise. Adds the matching token's line to `log`, never the token.
-grpc::Status AuthorizeCall(const TokenAuthorizer* authorizer,
+grpc::Status AuthorizeCall(const TokenHolder* tokens,
                            const grpc::ServerContextBase& context, Access access,
                            ScopedRequestLog* log);
 

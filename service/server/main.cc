@@ -4,8 +4,8 @@
 //
 // Every flag can also come from the environment as DYADTONE_<FLAG>
 // (DYADTONE_STORE=sqlite:/data/dyadtone.db). On SIGHUP it reloads the
-// lexicon and gazetteer files (a bad file is logged and the old data keeps
-// serving). On SIGTERM or SIGINT it reports NOT_SERVING, lets calls in
+// lexicon and gazetteer files and the token file (a bad file is logged and
+// what it would replace keeps serving). On SIGTERM or SIGINT it reports NOT_SERVING, lets calls in
 // flight finish within the grace period, closes the store and exits 0.
 
 #include <csignal>
@@ -187,6 +187,17 @@ int main(int argc, char** argv) {
   while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
     // Logged either way; a failed reload keeps the data that serves.
     (void)dyadtone::ReloadAndLog(models->get(), &log, "SIGHUP");
+    if (dyadtone::TokenHolder* tokens = (*server)->tokens();
+        tokens != nullptr) {
+      if (absl::Status s = tokens->Reload(); s.ok()) {
+        log.Write("info", "tokens reloaded",
+                  {{"trigger", "SIGHUP"},
+                   {"tokens", std::to_string(tokens->Get()->token_count())}});
+      } else {
+        log.Write("error", "token reload failed, the previous tokens serve",
+                  {{"trigger", "SIGHUP"}, {"error", std::string(s.message())}});
+      }
+    }
   }
   log.Write("info", "shutting down", {{"signal", strsignal(sig)}});
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));

@@ -178,23 +178,21 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   return grpc::SslServerCredentials(ssl);
 }
 
-absl::StatusOr<std::shared_ptr<const TokenAuthorizer>> MakeAuthorizer(
+absl::StatusOr<std::shared_ptr<TokenHolder>> MakeTokenHolder(
     const SecurityOptions& options) {
   if (absl::Status s = CheckOptions(options); !s.ok()) return s;
-  if (options.auth_token_file.empty()) {
-    return std::shared_ptr<const TokenAuthorizer>();
-  }
-  absl::StatusOr<std::unique_ptr<const TokenAuthorizer>> authorizer =
-      TokenAuthorizer::FromFile(options.auth_token_file, options.auth_reads);
-  if (!authorizer.ok()) return authorizer.status();
-  return std::shared_ptr<const TokenAuthorizer>(*std::move(authorizer));
+  if (options.auth_token_file.empty()) return std::shared_ptr<TokenHolder>();
+  absl::StatusOr<std::unique_ptr<TokenHolder>> tokens =
+      TokenHolder::Load(options.auth_token_file, options.auth_reads);
+  if (!tokens.ok()) return tokens.status();
+  return std::shared_ptr<TokenHolder>(*std::move(tokens));
 }
 
 absl::Status CheckSecurityOptions(const SecurityOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeServerCredentials(options);
   if (!credentials.ok()) return credentials.status();
-  return MakeAuthorizer(options).status();
+  return MakeTokenHolder(options).status();
 }
 
 std::string TransportName(const SecurityOptions& options) {

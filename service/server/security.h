@@ -39,8 +39,8 @@ struct SecurityOptions {
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const SecurityOptions& options);
 
-// The token authorizer, or null when no token file is set.
-absl::StatusOr<std::shared_ptr<const TokenAuthorizer>> MakeAuthorizer(
+// The token file's tokens, or null when no token file is set.
+absl::StatusOr<std::shared_ptr<TokenHolder>> MakeTokenHolder(
     const SecurityOptions& options);
 
 // Loads and checks everything the two functions above would, so that a

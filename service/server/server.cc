@@ -14,14 +14,17 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeServerCredentials(options.security);
   if (!credentials.ok()) return credentials.status();
-  absl::StatusOr<std::shared_ptr<const TokenAuthorizer>> authorizer =
-      MakeAuthorizer(options.security);
-  if (!authorizer.ok()) return authorizer.status();
-  if (*authorizer != nullptr) service_options.authorizer = *authorizer;
+  absl::StatusOr<std::shared_ptr<TokenHolder>> tokens =
+      MakeTokenHolder(options.security);
+  if (!tokens.ok()) return tokens.status();
 
   std::unique_ptr<DyadtoneServer> s(new DyadtoneServer());
+  if (*tokens != nullptr) {
+    s->tokens_ = *tokens;
+    service_options.tokens = *tokens;
+  }
   s->admin_ = std::make_unique<AdminServiceImpl>(models, log,
-                                                 service_options.authorizer);
+                                                 service_options.tokens);
   s->service_ = std::make_unique<ToneServiceImpl>(models, store, log,
                                                   std::move(service_options));
   grpc::EnableDefaultHealthCheckService(true);

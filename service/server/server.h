@@ -43,6 +43,10 @@ class DyadtoneServer {
 
   ~DyadtoneServer();
 
+  // The token file's tokens, to read again (TokenHolder::Reload); null
+  // when the server has no token file.
+  TokenHolder* tokens() { return tokens_.get(); }
+
   // The port actually bound.
   int port() const { return port_; }
   grpc::Server* grpc_server() { return server_.get(); }
@@ -54,6 +58,7 @@ class DyadtoneServer {
  private:
   DyadtoneServer() = default;
 
+  std::shared_ptr<TokenHolder> tokens_;
   std::unique_ptr<ToneServiceImpl> service_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;

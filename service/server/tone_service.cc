@@ -147,7 +147,7 @@ ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
 grpc::Status ToneServiceImpl::Authorize(grpc::ServerContextBase* context,
                                         Access access,
                                         ScopedRequestLog* log) const {
-  return AuthorizeCall(options_.authorizer.get(), *context, access, log);
+  return AuthorizeCall(options_.tokens.get(), *context, access, log);
 }
 
 absl::StatusOr<ArticleResult> ToneServiceImpl::Score(

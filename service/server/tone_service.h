@@ -35,7 +35,7 @@ struct ToneServiceOptions {
   // Threads that read the store for GetTrend calls.
   int store_threads = 8;
   // Checks the bearer token of each call (auth.h); null: every call is open.
-  std::shared_ptr<const TokenAuthorizer> authorizer;
+  std::shared_ptr<const TokenHolder> tokens;
 };
 
 // Each handler first declares the access it needs (Authorize): IngestArticles

@@ -17,6 +17,7 @@ Usage: security_e2e_test.py --dyadtoned PATH --cli PATH --repo PATH
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -285,6 +286,48 @@ class Security(unittest.TestCase):
         out = self.buf_curl(server, [])
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("2024-05-01", out.stdout)
+
+    def test_sighup_reads_the_token_file_again(self):
+        """Token rotation without a restart: the file is rewritten and
+        dyadtoned gets SIGHUP; a file that does not parse keeps the tokens
+        that serve."""
+        token_file = self.write("rotating.txt", TOKEN + "\n")
+        server = self.start("rotate", [
+            "--tls-cert=" + self.cert("server.pem"),
+            "--tls-key=" + self.cert("server.key"),
+            "--auth-token-file=" + token_file])
+        try:
+            ch = self.channel(server)
+            self.assertEqual(self.ingest(ch, TOKEN).stored, 1)
+            self.write("rotating.txt", "# rotated\n" + NEW_TOKEN + "\n")
+            server.proc.send_signal(signal.SIGHUP)
+            self.wait_for_log(server, '"msg":"tokens reloaded"')
+            self.assert_code(lambda: self.ingest(ch, TOKEN),
+                             self.grpc.StatusCode.UNAUTHENTICATED,
+                             "invalid bearer token")
+            self.assertEqual(self.ingest(ch, NEW_TOKEN).unchanged, 1)
+
+            self.write("rotating.txt", NEW_TOKEN + "\nnot a token\n")
+            server.proc.send_signal(signal.SIGHUP)
+            self.wait_for_log(server, "token reload failed")
+            self.assertEqual(self.ingest(ch, NEW_TOKEN).unchanged, 1)
+            self.assertTrue(server.proc.poll() is None)
+        finally:
+            log = self.stop(server)
+        self.assert_no_token(log)
+        self.assertIn(
+            '"error":"%s:2: one token a line' % token_file, log)
+        self.assertIn('"tokens":"1"', log)
+
+    def wait_for_log(self, server, text):
+        """Polls the server's log for `text`, at most 100 times 0.1 s."""
+        for _ in range(100):
+            server.log.flush()
+            with open(server.log_path) as f:
+                if text in f.read():
+                    return
+            time.sleep(0.1)
+        self.fail("not in the server's log: " + text)
 
     def buf_curl(self, server, flags):
         buf = os.path.join(ARGS.repo, "node_modules", ".bin", "buf")

@@ -3,6 +3,8 @@
 
 #include "service/server/auth.h"
 
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -101,6 +103,51 @@ TEST(TokenFileTest, MissingFileIsAnError) {
   EXPECT_THAT(a, StatusIs(absl::StatusCode::kNotFound,
                           AllOf(HasSubstr("token file"),
                                 HasSubstr("/nonexistent/dyadtone.tokens"))));
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr) << path;
+  ASSERT_EQ(std::fwrite(text.data(), 1, text.size(), f), text.size());
+  ASSERT_EQ(std::fclose(f), 0);
+}
+
+// The file is read again on Reload: new tokens in, removed ones out; a bad
+// file is an error naming its line and the tokens before it keep serving.
+TEST(TokenHolderTest, ReloadReplacesTheTokensOrKeepsThemOnError) {
+  const std::string path = ::testing::TempDir() + "dyadtone_reload.tokens";
+  WriteFile(path, absl::StrCat(kToken1, "\n"));
+  absl::StatusOr<std::unique_ptr<TokenHolder>> holder =
+      TokenHolder::Load(path, ReadAccess::kToken);
+  ASSERT_THAT(holder, IsOk());
+  const std::string bearer1 = absl::StrCat("Bearer ", kToken1);
+  const std::string bearer2 = absl::StrCat("Bearer ", kToken2);
+  int line = 0;
+  const std::shared_ptr<const TokenAuthorizer> before = (*holder)->Get();
+  EXPECT_THAT(Check(*before, {bearer1}, Access::kWrite, &line), IsOk());
+  EXPECT_THAT(Check(*before, {bearer2}, Access::kWrite, &line), Not(IsOk()));
+
+  WriteFile(path, absl::StrCat("# rotated\n", kToken2, "\n"));
+  ASSERT_THAT((*holder)->Reload(), IsOk());
+  const std::shared_ptr<const TokenAuthorizer> after = (*holder)->Get();
+  EXPECT_THAT(Check(*after, {bearer1}, Access::kWrite, &line),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("invalid")));
+  EXPECT_THAT(Check(*after, {bearer2}, Access::kWrite, &line), IsOk());
+  EXPECT_EQ(line, 2);
+  EXPECT_EQ(after->reads(), ReadAccess::kToken);  // kept across reloads
+  // A call that started before the reload keeps the tokens it found.
+  EXPECT_THAT(Check(*before, {bearer1}, Access::kWrite, &line), IsOk());
+
+  WriteFile(path, absl::StrCat(kToken2, "\nshort\n"));
+  EXPECT_THAT((*holder)->Reload(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(absl::StrCat(path, ":2:"))));
+  EXPECT_EQ((*holder)->Get(), after);
+  std::remove(path.c_str());
+  EXPECT_THAT((*holder)->Reload(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(path)));
+  EXPECT_THAT(Check(*(*holder)->Get(), {bearer2}, Access::kWrite, &line),
+              IsOk());
 }
 
 TEST(AuthorizationTest, WritesNeedAValidBearerToken) {

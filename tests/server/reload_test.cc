@@ -261,7 +261,8 @@ TEST(ReloadDataAuthTest, ReloadNeedsAToken) {
       TokenAuthorizer::FromText(token + "\n", "tokens", ReadAccess::kOpen);
   ASSERT_THAT(authorizer, IsOk());
   ToneServiceOptions service_options;
-  service_options.authorizer = *std::move(authorizer);
+  service_options.tokens =
+      std::make_shared<TokenHolder>("tokens", *std::move(authorizer));
   auto server = TestServer::Start(*std::move(models), "reload_auth",
                                   ServerOptions(), service_options);
   ASSERT_THAT(server, IsOk());
