@@ -56,6 +56,9 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates: clients must present a certificate one of "
           "them signed (mutual TLS)");
+ABSL_FLAG(int, tls_reload_seconds, 60,
+          "how often the TLS files are read again, so that a renewed "
+          "certificate serves without a restart (0: only at startup)");
 ABSL_FLAG(std::string, auth_token_file, "",
           "file of bearer tokens, one a line (# comments); writes then need "
           "\"authorization: Bearer TOKEN\"");
@@ -68,7 +71,8 @@ const std::vector<std::string> kFlags = {
     "listen",    "store",     "lexicon",           "gazetteer",
     "general_lexicon", "max_message_bytes", "max_article_bytes", "threads",
     "max_concurrent_streams", "max_ingest_streams", "shutdown_grace_seconds",
-    "tls_cert", "tls_key", "tls_client_ca", "auth_token_file", "auth_reads"};
+    "tls_cert", "tls_key", "tls_client_ca", "tls_reload_seconds",
+    "auth_token_file", "auth_reads"};
 
 // protobuf's own log lines, as JSON lines like the rest. Its note on a
 // string field with invalid UTF-8 in a message it parses is left out: the
@@ -131,6 +135,7 @@ int main(int argc, char** argv) {
   options.security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.security.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.security.tls_reload_seconds = absl::GetFlag(FLAGS_tls_reload_seconds);
   options.security.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
   absl::StatusOr<dyadtone::ReadAccess> reads =
       dyadtone::ParseReadAccess(absl::GetFlag(FLAGS_auth_reads));

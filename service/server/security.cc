@@ -11,6 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "service/engine/spec_reader.h"
 
 namespace dyadtone {
@@ -161,20 +163,39 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     return s;
   }
 
-  grpc::SslServerCredentialsOptions ssl(
-      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  ssl.pem_key_cert_pairs.push_back({*key_pem, *cert_pem});
-  if (!options.tls_client_ca_file.empty()) {
-    absl::StatusOr<std::string> ca_pem =
+  const bool mutual = !options.tls_client_ca_file.empty();
+  std::string ca_pem;
+  if (mutual) {
+    absl::StatusOr<std::string> pem =
         ReadPemFile(options.tls_client_ca_file, "TLS client CA");
-    if (!ca_pem.ok()) return ca_pem.status();
+    if (!pem.ok()) return pem.status();
     absl::StatusOr<std::vector<Certificate>> cas = ParseCertificates(
-        *ca_pem, absl::StrCat("TLS client CA ", options.tls_client_ca_file));
+        *pem, absl::StrCat("TLS client CA ", options.tls_client_ca_file));
     if (!cas.ok()) return cas.status();
-    ssl.pem_root_certs = *ca_pem;
-    ssl.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    ca_pem = *std::move(pem);
   }
+  const grpc_ssl_client_certificate_request_type request =
+      mutual ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+             : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
+
+  if (options.tls_reload_seconds > 0) {
+    // gRPC's file watcher reads the files again every interval (and again
+    // when one changes while it reads). Checked above, the files it starts
+    // with are good; later ones it takes as they are.
+    auto provider =
+        std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+            options.tls_key_file, options.tls_cert_file,
+            options.tls_client_ca_file,
+            static_cast<unsigned int>(options.tls_reload_seconds));
+    grpc::experimental::TlsServerCredentialsOptions tls(provider);
+    tls.watch_identity_key_cert_pairs();
+    if (mutual) tls.watch_root_certs();
+    tls.set_cert_request_type(request);
+    return grpc::experimental::TlsServerCredentials(tls);
+  }
+  grpc::SslServerCredentialsOptions ssl(request);
+  ssl.pem_key_cert_pairs.push_back({*key_pem, *cert_pem});
+  ssl.pem_root_certs = ca_pem;
   return grpc::SslServerCredentials(ssl);
 }
 

@@ -28,6 +28,12 @@ struct SecurityOptions {
   std::string auth_token_file;
   // Whether reads need a token too. kToken needs auth_token_file.
   ReadAccess auth_reads = ReadAccess::kOpen;
+  // How often, in seconds, gRPC's file watcher reads the three TLS files
+  // again, so that a renewed certificate (a Kubernetes Secret updated in
+  // place, say) serves new connections without a restart. The key and the
+  // certificate must change together: gRPC 1.51 does not check that they
+  // match. 0: read once at startup.
+  int tls_reload_seconds = 60;
 
   bool tls() const { return !tls_cert_file.empty(); }
 };

@@ -17,6 +17,7 @@ Usage: security_e2e_test.py --dyadtoned PATH --cli PATH --repo PATH
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -318,6 +319,58 @@ class Security(unittest.TestCase):
         self.assertIn(
             '"error":"%s:2: one token a line' % token_file, log)
         self.assertIn('"tokens":"1"', log)
+
+    def test_renewed_certificate_serves_without_a_restart(self):
+        """The certificate and key files are replaced in place (as a
+        Kubernetes Secret is): new connections get the new certificate
+        within --tls-reload-seconds, with no restart."""
+        live = os.path.join(self.tmp, "live")
+        os.makedirs(live)
+        for name in ("server.pem", "server.key"):
+            shutil.copy(self.cert(name), os.path.join(live, name))
+        renewed = os.path.join(self.tmp, "renewed-certs")
+        subprocess.run(["sh", os.path.join(ARGS.repo, "tests",
+                                           "make_test_certs.sh"), renewed],
+                       check=True, capture_output=True, timeout=60)
+        with open(os.path.join(renewed, "ca.pem"), "rb") as f:
+            renewed_ca = f.read()
+        server = self.start("renew", [
+            "--tls-cert=" + os.path.join(live, "server.pem"),
+            "--tls-key=" + os.path.join(live, "server.key"),
+            "--tls-reload-seconds=1"])
+        try:
+            self.assertEqual(self.health(server, self.read_cert("ca.pem")),
+                             "SERVING")
+            self.assertNotEqual(self.health(server, renewed_ca), "SERVING")
+            for name in ("server.key", "server.pem"):  # each file whole
+                shutil.copy(os.path.join(renewed, name),
+                            os.path.join(live, name + ".new"))
+                os.replace(os.path.join(live, name + ".new"),
+                           os.path.join(live, name))
+            for _ in range(100):
+                if self.health(server, renewed_ca) == "SERVING":
+                    break
+                time.sleep(0.1)
+            self.assertEqual(self.health(server, renewed_ca), "SERVING")
+            self.assertEqual(self.health(server, self.read_cert("ca.pem")),
+                             "UNAVAILABLE")
+            self.assertTrue(server.proc.poll() is None)
+        finally:
+            self.stop(server)
+
+    def health(self, server, ca_pem):
+        """The health status over a new TLS connection trusting ca_pem, or
+        the error's code name."""
+        try:
+            with self.grpc.secure_channel(
+                    server.target,
+                    self.grpc.ssl_channel_credentials(ca_pem)) as ch:
+                r = self.health_grpc.HealthStub(ch).Check(
+                    self.health_pb.HealthCheckRequest(), timeout=2)
+                return self.health_pb.HealthCheckResponse.ServingStatus.Name(
+                    r.status)
+        except self.grpc.RpcError as e:
+            return e.code().name
 
     def wait_for_log(self, server, text):
         """Polls the server's log for `text`, at most 100 times 0.1 s."""
