@@ -7,13 +7,12 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "google/protobuf/unknown_field_set.h"
-#include "grpcpp/support/proto_buffer_reader.h"
 #include "service/engine/civil_days.h"
 #include "service/engine/date_extractor.h"
 #include "service/engine/spec_reader.h"
 #include "service/engine/utf8.h"
 #include "service/server/conversions.h"
+#include "service/server/raw_messages.h"
 #include "service/trends/trend.h"
 
 namespace dyadtone {
@@ -78,57 +77,6 @@ v1::IngestResult::Outcome ToProto(PutOutcome o) {
   return v1::IngestResult::OUTCOME_UNSPECIFIED;
 }
 
-// Parses a raw IngestArticles message into *request.
-bool Parse(grpc::ByteBuffer* message, v1::IngestArticlesRequest* request) {
-  grpc::ProtoBufferReader reader(message);
-  return reader.status().ok() && request->ParseFromZeroCopyStream(&reader);
-}
-
-// Why a message of an IngestArticles stream did not parse. proto3 refuses
-// a whole message for invalid UTF-8 in any string field; read again at the
-// wire level, the article's fields show which one, and its id when the id
-// itself is valid (set in *id).
-std::string WhyUnparsable(grpc::ByteBuffer* message, std::string* id) {
-  using google::protobuf::UnknownField;
-  using google::protobuf::UnknownFieldSet;
-  static constexpr std::pair<int, absl::string_view> kStringFields[] = {
-      {1, "id"}, {3, "date"}, {4, "source"}, {5, "url"}};
-  grpc::ProtoBufferReader reader(message);
-  UnknownFieldSet request;
-  if (!reader.status().ok() || !request.ParseFromZeroCopyStream(&reader)) {
-    return "the message is not an IngestArticlesRequest (not protobuf wire "
-           "data)";
-  }
-  for (int i = 0; i < request.field_count(); ++i) {
-    const UnknownField& article_field = request.field(i);
-    if (article_field.number() != 1 ||
-        article_field.type() != UnknownField::TYPE_LENGTH_DELIMITED) {
-      continue;
-    }
-    UnknownFieldSet article;
-    if (!article.ParseFromString(article_field.length_delimited())) {
-      return "article: not an Article (not protobuf wire data)";
-    }
-    std::string reason;
-    for (int j = 0; j < article.field_count(); ++j) {
-      const UnknownField& f = article.field(j);
-      if (f.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
-      for (const auto& [number, name] : kStringFields) {
-        if (f.number() != number) continue;
-        if (absl::Status s = ValidateUtf8(f.length_delimited()); !s.ok()) {
-          if (reason.empty()) {
-            reason = absl::StrCat("article.", name, ": ", s.message());
-          }
-        } else if (number == 1) {
-          *id = f.length_delimited();
-        }
-      }
-    }
-    if (!reason.empty()) return reason;
-  }
-  return "the message cannot be parsed as an IngestArticlesRequest";
-}
-
 }  // namespace
 
 ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
@@ -140,8 +88,6 @@ ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
       options_(std::move(options)),
       scoring_pool_(options_.scoring_threads),
       store_pool_(options_.store_threads) {
-  SetMessageAllocatorFor_ScoreArticle(&score_arenas_);
-  SetMessageAllocatorFor_GetTrend(&trend_arenas_);
 }
 
 grpc::Status ToneServiceImpl::Authorize(grpc::ServerContextBase* context,
@@ -164,34 +110,51 @@ absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
   return result;
 }
 
-template <typename Work>
-grpc::ServerUnaryReactor* ToneServiceImpl::FinishOnPool(
+template <typename Request, typename Response, typename Handle>
+grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
     grpc::CallbackServerContext* context, WorkerPool* pool,
-    absl::string_view method, Work work) {
+    absl::string_view method, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response, Handle handle) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  // The call, its context and its messages live until Finish().
-  pool->Schedule([this, context, reactor, method,
-                  work = std::move(work)]() mutable {
-    grpc::Status status;
-    if (context->IsCancelled()) {  // waited past its deadline, or gone
-      ScopedRequestLog log(log_, context, method);
-      status = log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
+  // The call, its context and its byte buffers live until Finish().
+  pool->Schedule([this, context, reactor, method, raw_request, raw_response,
+                  handle = std::move(handle)]() mutable {
+    reactor->Finish([&]() -> grpc::Status {
+      if (context->IsCancelled()) {  // waited past its deadline, or gone
+        ScopedRequestLog log(log_, context, method);
+        return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
                                      "the call was cancelled"));
-    } else {
-      status = work();
-    }
-    reactor->Finish(status);
+      }
+      alignas(8) char first_block[kFirstArenaBlockBytes];
+      google::protobuf::Arena arena(
+          ArenaStartingIn(first_block, sizeof(first_block)));
+      auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
+      if (!ParseRaw(*raw_request, request)) {
+        ScopedRequestLog log(log_, context, method);
+        return log.Done(grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            WhyUnparsable(*raw_request, *Request::descriptor())));
+      }
+      auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
+      grpc::Status status = handle(*request, response);
+      if (!status.ok()) return status;
+      bool own_buffer = false;
+      return grpc::SerializationTraits<Response>::Serialize(
+          *response, raw_response, &own_buffer);
+    }());
   });
   return reactor;
 }
 
 grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
-    grpc::CallbackServerContext* context,
-    const v1::ScoreArticleRequest* request,
-    v1::ScoreArticleResponse* response) {
-  return FinishOnPool(context, &scoring_pool_, "ScoreArticle", [=] {
-    return HandleScoreArticle(context, *request, response);
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return ServeOnPool<v1::ScoreArticleRequest, v1::ScoreArticleResponse>(
+      context, &scoring_pool_, "ScoreArticle", request, response,
+      [this, context](const v1::ScoreArticleRequest& r,
+                      v1::ScoreArticleResponse* out) {
+        return HandleScoreArticle(context, r, out);
+      });
 }
 
 grpc::Status ToneServiceImpl::HandleScoreArticle(
@@ -324,11 +287,11 @@ grpc::Status ToneServiceImpl::IngestArticlesRaw(
     }
     v1::IngestResult* r = response->add_results();
     r->set_index(index);
-    if (!Parse(&message, &request)) {
-      std::string id;
+    if (!ParseRaw(message, &request)) {
+      const google::protobuf::Descriptor& type = *request.GetDescriptor();
       r->set_outcome(v1::IngestResult::OUTCOME_REJECTED);
-      r->set_error(WhyUnparsable(&message, &id));
-      r->set_id(std::move(id));
+      r->set_error(WhyUnparsable(message, type));
+      r->set_id(ReadableString(message, type, "article.id"));
       response->set_rejected(response->rejected() + 1);
       continue;
     }
@@ -437,11 +400,13 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
 }
 
 grpc::ServerUnaryReactor* ToneServiceImpl::GetTrend(
-    grpc::CallbackServerContext* context, const v1::GetTrendRequest* request,
-    v1::GetTrendResponse* response) {
-  return FinishOnPool(context, &store_pool_, "GetTrend", [=] {
-    return HandleGetTrend(context, *request, response);
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return ServeOnPool<v1::GetTrendRequest, v1::GetTrendResponse>(
+      context, &store_pool_, "GetTrend", request, response,
+      [this, context](const v1::GetTrendRequest& r, v1::GetTrendResponse* out) {
+        return HandleGetTrend(context, r, out);
+      });
 }
 
 grpc::Status ToneServiceImpl::HandleGetTrend(grpc::ServerContextBase* context,
@@ -483,24 +448,35 @@ grpc::Status ToneServiceImpl::ListDyads(grpc::ServerContext* context,
   return log.Done(grpc::Status::OK);
 }
 
-grpc::Status ToneServiceImpl::GetArticle(grpc::ServerContext* context,
-                                         const v1::GetArticleRequest* request,
-                                         v1::GetArticleResponse* response) {
+grpc::ServerUnaryReactor* ToneServiceImpl::GetArticle(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return ServeOnPool<v1::GetArticleRequest, v1::GetArticleResponse>(
+      context, &store_pool_, "GetArticle", request, response,
+      [this, context](const v1::GetArticleRequest& r,
+                      v1::GetArticleResponse* out) {
+        return HandleGetArticle(context, r, out);
+      });
+}
+
+grpc::Status ToneServiceImpl::HandleGetArticle(
+    grpc::ServerContextBase* context, const v1::GetArticleRequest& request,
+    v1::GetArticleResponse* response) {
   ScopedRequestLog log(log_, context, "GetArticle");
   if (grpc::Status denied = Authorize(context, Access::kRead, &log);
       !denied.ok()) {
     return log.Done(denied);
   }
-  if (request->id().empty()) {
+  if (request.id().empty()) {
     return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                  "id: required"));
   }
-  absl::StatusOr<StoredArticle> stored = store_->GetArticle(request->id());
+  absl::StatusOr<StoredArticle> stored = store_->GetArticle(request.id());
   if (!stored.ok()) return log.Done(ToGrpcStatus(stored.status()));
   if (!response->mutable_score()->ParseFromString(stored->score)) {
     return log.Done(grpc::Status(
         grpc::StatusCode::DATA_LOSS,
-        absl::StrCat("the stored score of \"", request->id(),
+        absl::StrCat("the stored score of \"", request.id(),
                      "\" cannot be read")));
   }
   response->set_text_fingerprint(stored->text_fingerprint);

@@ -79,28 +79,33 @@ class WithRawSyncMethod_IngestArticles : public Base {
   }
 };
 
-// ScoreArticle and GetTrend, the calls with the largest responses, use
-// gRPC's callback API so that their messages live on an arena (CallArenas);
+// ScoreArticle, GetTrend and GetArticle use gRPC's callback API; their
+// requests and responses live on an arena of the call's (call_arena.h), and
 // their work runs on worker pools of their own (scoring, and reading the
 // store), never on gRPC's few callback threads, which also answer the
-// health service. IngestArticles reads its stream as raw messages and
-// parses each itself, so that one message that does not parse is rejected
-// alone; it and the other calls use the synchronous API and its threads.
+// health service. The calls whose requests carry strings (ScoreArticle,
+// GetTrend, GetArticle, and each message of IngestArticles) take them raw
+// and parse them here (raw_messages.h): a string field that is not UTF-8
+// is INVALID_ARGUMENT naming the field, and rejects one message of a
+// stream, not the stream. IngestArticles and the other calls use the
+// synchronous API and its threads.
 class ToneServiceImpl final
-    : public v1::ToneService::WithCallbackMethod_ScoreArticle<
-          v1::ToneService::WithCallbackMethod_GetTrend<
-              WithRawSyncMethod_IngestArticles<ToneServiceImpl,
-                                               v1::ToneService::Service>>> {
+    : public v1::ToneService::WithRawCallbackMethod_ScoreArticle<
+          v1::ToneService::WithRawCallbackMethod_GetTrend<
+              v1::ToneService::WithRawCallbackMethod_GetArticle<
+                  WithRawSyncMethod_IngestArticles<
+                      ToneServiceImpl, v1::ToneService::Service>>>> {
  public:
   // `models`, `store` and `log` must outlive the service. Every call scores
   // with the engine `models` holds when it starts.
   ToneServiceImpl(const ModelHolder* models, ArticleStore* store,
                   RequestLog* log, ToneServiceOptions options);
 
-  grpc::ServerUnaryReactor* ScoreArticle(
-      grpc::CallbackServerContext* context,
-      const v1::ScoreArticleRequest* request,
-      v1::ScoreArticleResponse* response) override;
+  // ScoreArticle: a serialized ScoreArticleRequest in, a serialized
+  // ScoreArticleResponse out.
+  grpc::ServerUnaryReactor* ScoreArticle(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   // ScoreArticle's work and its log line, apart from the API flavour: the
   // callback handler above finishes the call with its status; in-process
   // callers (the fuzzer) pass any context.
@@ -112,9 +117,10 @@ class ToneServiceImpl final
   grpc::Status IngestArticlesRaw(grpc::ServerContext* context,
                                  grpc::ServerReader<grpc::ByteBuffer>* reader,
                                  grpc::ByteBuffer* response);
+  // GetTrend, serialized as ScoreArticle.
   grpc::ServerUnaryReactor* GetTrend(grpc::CallbackServerContext* context,
-                                     const v1::GetTrendRequest* request,
-                                     v1::GetTrendResponse* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   // GetTrend's work and its log line, as HandleScoreArticle.
   grpc::Status HandleGetTrend(grpc::ServerContextBase* context,
                               const v1::GetTrendRequest& request,
@@ -122,9 +128,14 @@ class ToneServiceImpl final
   grpc::Status ListDyads(grpc::ServerContext* context,
                          const v1::ListDyadsRequest* request,
                          v1::ListDyadsResponse* response) override;
-  grpc::Status GetArticle(grpc::ServerContext* context,
-                          const v1::GetArticleRequest* request,
-                          v1::GetArticleResponse* response) override;
+  // GetArticle, serialized as ScoreArticle.
+  grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  // GetArticle's work and its log line, as HandleScoreArticle.
+  grpc::Status HandleGetArticle(grpc::ServerContextBase* context,
+                                const v1::GetArticleRequest& request,
+                                v1::GetArticleResponse* response);
   grpc::Status GetServerInfo(grpc::ServerContext* context,
                              const v1::GetServerInfoRequest* request,
                              v1::GetServerInfoResponse* response) override;
@@ -147,17 +158,21 @@ class ToneServiceImpl final
   absl::Status Trend(const v1::GetTrendRequest& request,
                      v1::GetTrendResponse* response);
 
-  // Runs `work` (which returns the call's status, and logs it) on `pool`
-  // and finishes the call with it; a call cancelled or past its deadline
-  // while it waited is logged under `method` (a literal) and finished
-  // CANCELLED without running `work`.
-  template <typename Work>
-  grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context,
-                                         WorkerPool* pool,
-                                         absl::string_view method, Work work);
+  // On `pool`: parses `raw_request` as a Request, runs `handle(request,
+  // &response)` (which returns the call's status, and logs it), serializes
+  // the response into `raw_response` and finishes the call; both messages
+  // live on an arena of the call's. A request that does not parse is
+  // INVALID_ARGUMENT naming the field; a call cancelled or past its
+  // deadline while it waited is CANCELLED without running `handle`. Both
+  // are logged under `method` (a literal).
+  template <typename Request, typename Response, typename Handle>
+  grpc::ServerUnaryReactor* ServeOnPool(grpc::CallbackServerContext* context,
+                                        WorkerPool* pool,
+                                        absl::string_view method,
+                                        const grpc::ByteBuffer* raw_request,
+                                        grpc::ByteBuffer* raw_response,
+                                        Handle handle);
 
-  CallArenas<v1::ScoreArticleRequest, v1::ScoreArticleResponse> score_arenas_;
-  CallArenas<v1::GetTrendRequest, v1::GetTrendResponse> trend_arenas_;
   const ModelHolder* const models_;
   std::atomic<int> ingest_streams_{0};
   ArticleStore* const store_;

@@ -194,6 +194,46 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual((got.score.id, got.score.date),
                          ("fra-deu-3", "2020-02-03"))
 
+    def test_unparsable_request_is_invalid_argument_naming_the_field(self):
+        """The unary calls whose requests carry strings answer a request
+        proto3 cannot parse with INVALID_ARGUMENT naming the field (gRPC's
+        own parsing would answer UNIMPLEMENTED or INTERNAL, with no
+        message), and the server serves on."""
+        self.stub()  # opens self.channel
+        text = b"date 2020-02-03\nFrance praised Germany.\n"
+        cases = [
+            ("ScoreArticle", field(1, field(1, b"x\xff") + field(2, text)),
+             "article.id: invalid UTF-8 at byte 1: invalid lead byte"),
+            ("ScoreArticle",
+             field(1, field(2, text)) + field(2, field(1, b"FRA")) +
+             field(2, field(1, b"DE\xc3")),
+             "dyads[1].a: invalid UTF-8 at byte 2: truncated sequence"),
+            ("GetTrend", field(1, field(1, b"PAK") + field(2, b"U\xffSA")),
+             "dyad.b: invalid UTF-8 at byte 1: invalid lead byte"),
+            ("GetTrend", field(1, field(1, b"PAK")) + field(2, b"2020-\xe2"),
+             "from: invalid UTF-8 at byte 5: truncated sequence"),
+            ("GetArticle", field(1, b"\xc0\xaf"),
+             "id: invalid UTF-8 at byte 0: overlong encoding"),
+            ("GetArticle", b"\xff\xff",
+             "the message is not protobuf wire data "
+             "(expected dyadtone.v1.GetArticleRequest)"),
+        ]
+        for method, raw, message in cases:
+            call = self.channel.unary_unary(
+                "/dyadtone.v1.ToneService/" + method,
+                request_serializer=lambda r: r,
+                response_deserializer=lambda r: r)
+            with self.assertRaises(self.grpc.RpcError) as caught:
+                call(raw, timeout=10)
+            self.assertEqual(caught.exception.code(),
+                             self.grpc.StatusCode.INVALID_ARGUMENT, method)
+            self.assertEqual(caught.exception.details(), message)
+        score = self.stub().ScoreArticle(self.pb.ScoreArticleRequest(
+            article=self.pb.Article(text=text)), timeout=10).score
+        self.assertEqual(score.date, "2020-02-03")
+        self.assertIn('"method":"GetArticle","peer"',
+                      self.server.log_text())
+
 
 def field(number, payload):
     """A length-delimited protobuf field: tag, varint length, bytes."""

@@ -208,7 +208,7 @@ class Harness {
       case fuzz::Call::kGetArticle: {
         v1::GetArticleResponse response;
         const grpc::Status s =
-            service.GetArticle(&context, &call.get_article(), &response);
+            service.HandleGetArticle(&context, call.get_article(), &response);
         CheckCode(s, "GetArticle",
                   {grpc::StatusCode::OK, grpc::StatusCode::INVALID_ARGUMENT,
                    grpc::StatusCode::NOT_FOUND});
@@ -275,7 +275,7 @@ class Harness {
       request.set_id(id);
       v1::GetArticleResponse article;
       const grpc::Status got =
-          service.GetArticle(&get_context, &request, &article);
+          service.HandleGetArticle(&get_context, request, &article);
       CheckCode(got, "GetArticle after IngestArticles", {grpc::StatusCode::OK});
       FUZZ_CHECK(article.score().id() == id, "stored under \"", id,
                  "\", read back as \"", article.score().id(), "\"");
