@@ -110,15 +110,15 @@ absl::StatusOr<ArticleResult> ToneServiceImpl::Score(
   return result;
 }
 
-template <typename Request, typename Response, typename Handle>
+template <typename Request, typename Response>
 grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
     grpc::CallbackServerContext* context, WorkerPool* pool,
     absl::string_view method, const grpc::ByteBuffer* raw_request,
-    grpc::ByteBuffer* raw_response, Handle handle) {
+    grpc::ByteBuffer* raw_response, Handler<Request, Response> handle) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // The call, its context and its byte buffers live until Finish().
   pool->Schedule([this, context, reactor, method, raw_request, raw_response,
-                  handle = std::move(handle)]() mutable {
+                  handle] {
     reactor->Finish([&]() -> grpc::Status {
       if (context->IsCancelled()) {  // waited past its deadline, or gone
         ScopedRequestLog log(log_, context, method);
@@ -136,7 +136,7 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
             WhyUnparsable(*raw_request, *Request::descriptor())));
       }
       auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
-      grpc::Status status = handle(*request, response);
+      grpc::Status status = (this->*handle)(context, *request, response);
       if (!status.ok()) return status;
       bool own_buffer = false;
       return grpc::SerializationTraits<Response>::Serialize(
@@ -149,12 +149,8 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
 grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeOnPool<v1::ScoreArticleRequest, v1::ScoreArticleResponse>(
-      context, &scoring_pool_, "ScoreArticle", request, response,
-      [this, context](const v1::ScoreArticleRequest& r,
-                      v1::ScoreArticleResponse* out) {
-        return HandleScoreArticle(context, r, out);
-      });
+  return ServeOnPool(context, &scoring_pool_, "ScoreArticle", request, response,
+                     &ToneServiceImpl::HandleScoreArticle);
 }
 
 grpc::Status ToneServiceImpl::HandleScoreArticle(
@@ -402,11 +398,8 @@ absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
 grpc::ServerUnaryReactor* ToneServiceImpl::GetTrend(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeOnPool<v1::GetTrendRequest, v1::GetTrendResponse>(
-      context, &store_pool_, "GetTrend", request, response,
-      [this, context](const v1::GetTrendRequest& r, v1::GetTrendResponse* out) {
-        return HandleGetTrend(context, r, out);
-      });
+  return ServeOnPool(context, &store_pool_, "GetTrend", request, response,
+                     &ToneServiceImpl::HandleGetTrend);
 }
 
 grpc::Status ToneServiceImpl::HandleGetTrend(grpc::ServerContextBase* context,
@@ -451,12 +444,8 @@ grpc::Status ToneServiceImpl::ListDyads(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* ToneServiceImpl::GetArticle(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeOnPool<v1::GetArticleRequest, v1::GetArticleResponse>(
-      context, &store_pool_, "GetArticle", request, response,
-      [this, context](const v1::GetArticleRequest& r,
-                      v1::GetArticleResponse* out) {
-        return HandleGetArticle(context, r, out);
-      });
+  return ServeOnPool(context, &store_pool_, "GetArticle", request, response,
+                     &ToneServiceImpl::HandleGetArticle);
 }
 
 grpc::Status ToneServiceImpl::HandleGetArticle(

@@ -158,20 +158,25 @@ class ToneServiceImpl final
   absl::Status Trend(const v1::GetTrendRequest& request,
                      v1::GetTrendResponse* response);
 
-  // On `pool`: parses `raw_request` as a Request, runs `handle(request,
-  // &response)` (which returns the call's status, and logs it), serializes
-  // the response into `raw_response` and finishes the call; both messages
-  // live on an arena of the call's. A request that does not parse is
-  // INVALID_ARGUMENT naming the field; a call cancelled or past its
-  // deadline while it waited is CANCELLED without running `handle`. Both
-  // are logged under `method` (a literal).
-  template <typename Request, typename Response, typename Handle>
+  // A Handle* method: the call's work and its log line.
+  template <typename Request, typename Response>
+  using Handler = grpc::Status (ToneServiceImpl::*)(grpc::ServerContextBase*,
+                                                    const Request&, Response*);
+
+  // On `pool`: parses `raw_request` as a Request, runs `handle` (which
+  // returns the call's status, and logs it), serializes the response into
+  // `raw_response` and finishes the call; both messages live on an arena of
+  // the call's. A request that does not parse is INVALID_ARGUMENT naming
+  // the field; a call cancelled or past its deadline while it waited is
+  // CANCELLED without running `handle`. Both are logged under `method` (a
+  // literal).
+  template <typename Request, typename Response>
   grpc::ServerUnaryReactor* ServeOnPool(grpc::CallbackServerContext* context,
                                         WorkerPool* pool,
                                         absl::string_view method,
                                         const grpc::ByteBuffer* raw_request,
                                         grpc::ByteBuffer* raw_response,
-                                        Handle handle);
+                                        Handler<Request, Response> handle);
 
   const ModelHolder* const models_;
   std::atomic<int> ingest_streams_{0};
