@@ -164,8 +164,7 @@ absl::StatusOr<std::unique_ptr<TokenHolder>> TokenHolder::Load(
   absl::StatusOr<std::unique_ptr<const TokenAuthorizer>> authorizer =
       TokenAuthorizer::FromFile(path, reads);
   if (!authorizer.ok()) return authorizer.status();
-  return std::make_unique<TokenHolder>(std::move(path),
-                                       *std::move(authorizer));
+  return std::make_unique<TokenHolder>(std::move(path), *std::move(authorizer));
 }
 
 TokenHolder::TokenHolder(std::string path,
@@ -188,8 +187,8 @@ absl::Status TokenHolder::Reload() {
 }
 
 grpc::Status AuthorizeCall(const TokenHolder* tokens,
-                           const grpc::ServerContextBase& context, Access access,
-                           ScopedRequestLog* log) {
+                           const grpc::ServerContextBase& context,
+                           Access access, ScopedRequestLog* log) {
   if (tokens == nullptr) return grpc::Status::OK;
   const std::shared_ptr<const TokenAuthorizer> authorizer = tokens->Get();
   int token_line = 0;

@@ -124,8 +124,8 @@ class TokenHolder {
 // file) or its tokens let the call through; the UNAUTHENTICATED status
 // otherwise. Adds the matching token's line to `log`, never the token.
 grpc::Status AuthorizeCall(const TokenHolder* tokens,
-                           const grpc::ServerContextBase& context, Access access,
-                           ScopedRequestLog* log);
+                           const grpc::ServerContextBase& context,
+                           Access access, ScopedRequestLog* log);
 
 }  // namespace dyadtone
 

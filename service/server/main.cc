@@ -5,8 +5,9 @@
 // Every flag can also come from the environment as DYADTONE_<FLAG>
 // (DYADTONE_STORE=sqlite:/data/dyadtone.db). On SIGHUP it reloads the
 // lexicon and gazetteer files and the token file (a bad file is logged and
-// what it would replace keeps serving). On SIGTERM or SIGINT it reports NOT_SERVING, lets calls in
-// flight finish within the grace period, closes the store and exits 0.
+// what it would replace keeps serving). On SIGTERM or SIGINT it reports
+// NOT_SERVING, lets calls in flight finish within the grace period, closes the
+// store and exits 0.
 
 #include <csignal>
 #include <cstdio>
@@ -67,12 +68,23 @@ ABSL_FLAG(std::string, auth_reads, "open",
 
 namespace {
 
-const std::vector<std::string> kFlags = {
-    "listen",    "store",     "lexicon",           "gazetteer",
-    "general_lexicon", "max_message_bytes", "max_article_bytes", "threads",
-    "max_concurrent_streams", "max_ingest_streams", "shutdown_grace_seconds",
-    "tls_cert", "tls_key", "tls_client_ca", "tls_reload_seconds",
-    "auth_token_file", "auth_reads"};
+const std::vector<std::string> kFlags = {"listen",
+                                         "store",
+                                         "lexicon",
+                                         "gazetteer",
+                                         "general_lexicon",
+                                         "max_message_bytes",
+                                         "max_article_bytes",
+                                         "threads",
+                                         "max_concurrent_streams",
+                                         "max_ingest_streams",
+                                         "shutdown_grace_seconds",
+                                         "tls_cert",
+                                         "tls_key",
+                                         "tls_client_ca",
+                                         "tls_reload_seconds",
+                                         "auth_token_file",
+                                         "auth_reads"};
 
 // protobuf's own log lines, as JSON lines like the rest. Its note on a
 // string field with invalid UTF-8 in a message it parses is left out: the
@@ -81,10 +93,9 @@ dyadtone::RequestLog* protobuf_log = nullptr;
 void LogProtobuf(google::protobuf::LogLevel level, const char* file, int line,
                  const std::string& message) {
   if (absl::StrContains(message, "contains invalid UTF-8 data")) return;
-  protobuf_log->Write(level >= google::protobuf::LOGLEVEL_FATAL ? "error"
-                                                               : "warn",
-                      "protobuf",
-                      {{"detail", message}, {"at", absl::StrCat(file, ":", line)}});
+  protobuf_log->Write(
+      level >= google::protobuf::LOGLEVEL_FATAL ? "error" : "warn", "protobuf",
+      {{"detail", message}, {"at", absl::StrCat(file, ":", line)}});
 }
 
 int Fail(dyadtone::RequestLog& log, absl::string_view what,

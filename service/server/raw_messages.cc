@@ -31,7 +31,8 @@ bool VisitStrings(
     std::string path = absl::StrCat(prefix, field->name());
     if (field->is_repeated()) {
       int index = 0;
-      for (int j = 0; j < i; ++j) index += fields.field(j).number() == f.number();
+      for (int j = 0; j < i; ++j)
+        index += fields.field(j).number() == f.number();
       absl::StrAppend(&path, "[", index, "]");
     }
     if (field->type() == FieldDescriptor::TYPE_STRING) {
@@ -67,8 +68,7 @@ bool ParseRaw(const grpc::ByteBuffer& raw,
   return reader.status().ok() && message->ParseFromZeroCopyStream(&reader);
 }
 
-std::string WhyUnparsable(const grpc::ByteBuffer& raw,
-                          const Descriptor& type) {
+std::string WhyUnparsable(const grpc::ByteBuffer& raw, const Descriptor& type) {
   UnknownFieldSet fields;
   if (!ParseWire(raw, &fields)) {
     return absl::StrCat("the message is not protobuf wire data (expected ",

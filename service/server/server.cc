@@ -23,8 +23,8 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
     s->tokens_ = *tokens;
     service_options.tokens = *tokens;
   }
-  s->admin_ = std::make_unique<AdminServiceImpl>(models, log,
-                                                 service_options.tokens);
+  s->admin_ =
+      std::make_unique<AdminServiceImpl>(models, log, service_options.tokens);
   s->service_ = std::make_unique<ToneServiceImpl>(models, store, log,
                                                   std::move(service_options));
   grpc::EnableDefaultHealthCheckService(true);

@@ -79,16 +79,14 @@ v1::IngestResult::Outcome ToProto(PutOutcome o) {
 
 }  // namespace
 
-ToneServiceImpl::ToneServiceImpl(const ModelHolder* models,
-                                 ArticleStore* store, RequestLog* log,
-                                 ToneServiceOptions options)
+ToneServiceImpl::ToneServiceImpl(const ModelHolder* models, ArticleStore* store,
+                                 RequestLog* log, ToneServiceOptions options)
     : models_(models),
       store_(store),
       log_(log),
       options_(std::move(options)),
       scoring_pool_(options_.scoring_threads),
-      store_pool_(options_.store_threads) {
-}
+      store_pool_(options_.store_threads) {}
 
 grpc::Status ToneServiceImpl::Authorize(grpc::ServerContextBase* context,
                                         Access access,
@@ -131,9 +129,9 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
       auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
       if (!ParseRaw(*raw_request, request)) {
         ScopedRequestLog log(log_, context, method);
-        return log.Done(grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            WhyUnparsable(*raw_request, *Request::descriptor())));
+        return log.Done(
+            grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                         WhyUnparsable(*raw_request, *Request::descriptor())));
       }
       auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
       grpc::Status status = (this->*handle)(context, *request, response);
@@ -325,8 +323,9 @@ grpc::Status ToneServiceImpl::IngestArticlesRaw(
   log.Add("replaced", std::to_string(response->replaced()));
   log.Add("rejected", std::to_string(response->rejected()));
   bool own_buffer = false;
-  return log.Done(grpc::SerializationTraits<v1::IngestArticlesResponse>::Serialize(
-      results, raw_response, &own_buffer));
+  return log.Done(
+      grpc::SerializationTraits<v1::IngestArticlesResponse>::Serialize(
+          results, raw_response, &own_buffer));
 }
 
 absl::Status ToneServiceImpl::Trend(const v1::GetTrendRequest& request,
@@ -463,10 +462,10 @@ grpc::Status ToneServiceImpl::HandleGetArticle(
   absl::StatusOr<StoredArticle> stored = store_->GetArticle(request.id());
   if (!stored.ok()) return log.Done(ToGrpcStatus(stored.status()));
   if (!response->mutable_score()->ParseFromString(stored->score)) {
-    return log.Done(grpc::Status(
-        grpc::StatusCode::DATA_LOSS,
-        absl::StrCat("the stored score of \"", request.id(),
-                     "\" cannot be read")));
+    return log.Done(
+        grpc::Status(grpc::StatusCode::DATA_LOSS,
+                     absl::StrCat("the stored score of \"", request.id(),
+                                  "\" cannot be read")));
   }
   response->set_text_fingerprint(stored->text_fingerprint);
   return log.Done(grpc::Status::OK);

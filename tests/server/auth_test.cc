@@ -130,8 +130,9 @@ TEST(TokenHolderTest, ReloadReplacesTheTokensOrKeepsThemOnError) {
   WriteFile(path, absl::StrCat("# rotated\n", kToken2, "\n"));
   ASSERT_THAT((*holder)->Reload(), IsOk());
   const std::shared_ptr<const TokenAuthorizer> after = (*holder)->Get();
-  EXPECT_THAT(Check(*after, {bearer1}, Access::kWrite, &line),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("invalid")));
+  EXPECT_THAT(
+      Check(*after, {bearer1}, Access::kWrite, &line),
+      StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("invalid")));
   EXPECT_THAT(Check(*after, {bearer2}, Access::kWrite, &line), IsOk());
   EXPECT_EQ(line, 2);
   EXPECT_EQ(after->reads(), ReadAccess::kToken);  // kept across reloads

@@ -451,7 +451,8 @@ TEST_F(ToneServiceTest, ServerInfoHealthAndDeadlines) {
 TEST_F(ToneServiceTest, ASecondServerOnAPortInUseFailsToStart) {
   const std::string db = absl::StrCat(::testing::TempDir(), "second.db");
   std::filesystem::remove(db);
-  absl::StatusOr<std::unique_ptr<ArticleStore>> store = OpenStore("sqlite:" + db);
+  absl::StatusOr<std::unique_ptr<ArticleStore>> store =
+      OpenStore("sqlite:" + db);
   ASSERT_THAT(store, IsOk());
   std::shared_ptr<const Engine> unowned(std::shared_ptr<const Engine>(),
                                         engine_);
