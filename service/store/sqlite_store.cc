@@ -36,7 +36,7 @@ constexpr char kSelectArticle[] =
 constexpr char kSelectArticleDyads[] =
     "SELECT a, b, tone, signals, vcoop, mcoop, vconf, mconf "
     "FROM article_dyads WHERE article_id = ?1 ORDER BY position";
-constexpr char kCountArticles[] = "SELECT count(*) FROM articles";
+constexpr char kCountArticles[] = "SELECT articles FROM store_counts";
 
 // Runs `sql` with `bind` applied and calls `row` for each result row.
 template <typename Bind, typename Row>

@@ -123,12 +123,26 @@ TEST(SqliteStoreTest, VersionOneFileIsMigratedWithItsTopLists) {
   EXPECT_NEAR((*days)[0].tone_sum_squares, 1.16, 1e-12);
   using Top = TopArticles;
   EXPECT_EQ((*days)[0].top, (Top{{"b", -0.9}, {"c", 0.5}, {"d", 0.3}}));
+  // Version 3 counted the articles already there.
+  const auto count = [&store]() -> int64_t {
+    absl::StatusOr<int64_t> n = store->CountArticles();
+    return n.ok() ? *n : -1;
+  };
+  EXPECT_EQ(count(), 4);
 
   // Replacing the top article recomputes the list from the articles.
   ASSERT_THAT(store->PutBatch({Article("b", "p2", 0.05)}), IsOk());
   days = store->DailyRollups(kPakUsa, kDay, kDay);
   ASSERT_THAT(days, IsOk());
   EXPECT_EQ((*days)[0].top, (Top{{"c", 0.5}, {"d", 0.3}, {"a", 0.1}}));
+  // A replacement is not a new article; a new one is, and so is a deleted
+  // row (no code path deletes articles; the trigger keeps the count exact
+  // if one ever does).
+  EXPECT_EQ(count(), 4);
+  ASSERT_THAT(store->PutBatch({Article("e", "p", 0.2)}), IsOk());
+  EXPECT_EQ(count(), 5);
+  ASSERT_EQ(raw.Exec("DELETE FROM articles WHERE id = 'e'"), "");
+  EXPECT_EQ(count(), 4);
 }
 
 TEST(SqliteStoreTest, NewerSchemaVersionIsRefusedAndLeftAlone) {
