@@ -52,25 +52,25 @@ bool VisitStrings(
   return true;
 }
 
-// `raw` as unknown fields; false when it is not wire data.
-bool ParseWire(const grpc::ByteBuffer& raw, UnknownFieldSet* fields) {
+// Parses `raw` into *out (a message, or an UnknownFieldSet: the wire data
+// alone); `raw` is left as it was.
+template <typename Parsed>
+bool ParseFrom(const grpc::ByteBuffer& raw, Parsed* out) {
   grpc::ByteBuffer copy(raw);  // shares the slices
   grpc::ProtoBufferReader reader(&copy);
-  return reader.status().ok() && fields->ParseFromZeroCopyStream(&reader);
+  return reader.status().ok() && out->ParseFromZeroCopyStream(&reader);
 }
 
 }  // namespace
 
 bool ParseRaw(const grpc::ByteBuffer& raw,
               google::protobuf::MessageLite* message) {
-  grpc::ByteBuffer copy(raw);  // shares the slices
-  grpc::ProtoBufferReader reader(&copy);
-  return reader.status().ok() && message->ParseFromZeroCopyStream(&reader);
+  return ParseFrom(raw, message);
 }
 
 std::string WhyUnparsable(const grpc::ByteBuffer& raw, const Descriptor& type) {
   UnknownFieldSet fields;
-  if (!ParseWire(raw, &fields)) {
+  if (!ParseFrom(raw, &fields)) {
     return absl::StrCat("the message is not protobuf wire data (expected ",
                         type.full_name(), ")");
   }
@@ -93,7 +93,7 @@ std::string WhyUnparsable(const grpc::ByteBuffer& raw, const Descriptor& type) {
 std::string ReadableString(const grpc::ByteBuffer& raw, const Descriptor& type,
                            absl::string_view path) {
   UnknownFieldSet fields;
-  if (!ParseWire(raw, &fields)) return "";
+  if (!ParseFrom(raw, &fields)) return "";
   std::string found;
   std::string bad;
   VisitStrings(
