@@ -95,7 +95,7 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
     const Token& first = text_.tokens[m.first_token];
     const Token& last = text_.tokens[m.end_token - 1];
     ev.span = {first.begin, last.end};
-    ev.text.assign(text_.text.data() + first.begin, last.end - first.begin);
+    ev.text = text_.text.substr(first.begin, last.end - first.begin);
     ev.sentence = static_cast<int>(first.sentence);
     const Sentence& s = text_.sentences[first.sentence];
     ev.sentence_span = {text_.tokens[s.first_token].begin,
@@ -316,7 +316,7 @@ void ArticleScorer::ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
     AppliedModifier am;
     am.type = type;
     am.span = {tokens[mm.first_token].begin, tokens[mm.end_token - 1].end};
-    am.text = std::string(
+    am.text = (
         text_.text.substr(am.span.begin, am.span.end - am.span.begin));
     am.factor = f;
     ev->modifiers.push_back(std::move(am));

@@ -13,10 +13,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "service/engine/compiled_model.h"
 #include "service/engine/general_lexicon.h"
@@ -81,7 +81,8 @@ class Engine {
 
   // Scores one article. InvalidArgument for empty text, invalid UTF-8 (with
   // the offset) or NUL bytes; ResourceExhausted above max_text_bytes.
-  // Thread-safe.
+  // Thread-safe. The result's evidence points into `input.text` and into
+  // this Engine (see result.h): both must outlive the views it reads.
   absl::StatusOr<ArticleResult> Score(const ArticleInput& input) const;
 
   // True if `code` is an actor of the gazetteer.

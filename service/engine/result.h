@@ -1,5 +1,10 @@
 // What the engine says about one article: the tone of every country pair
 // in it, with the evidence behind each figure.
+//
+// The evidence's views (Evidence::pattern, Evidence::text and
+// AppliedModifier::text) point into the Engine that scored the article and
+// into the text it was given, as a regexp's submatches point into the text
+// matched: copy them before either goes away.
 
 #ifndef DYADTONE_SERVICE_ENGINE_RESULT_H_
 #define DYADTONE_SERVICE_ENGINE_RESULT_H_
@@ -9,6 +14,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 
 #include "service/engine/date_extractor.h"
 #include "service/engine/general_lexicon.h"
@@ -41,7 +49,7 @@ enum class ModifierType { kNegation, kIntensifier, kHedge, kContrast };
 
 struct AppliedModifier {
   ModifierType type = ModifierType::kNegation;
-  std::string text;  // the modifier as it appears in the article
+  absl::string_view text;  // the modifier as written (into the input)
   ByteSpan span;
   double factor = 1;  // what it multiplied the weight by
 };
@@ -61,15 +69,15 @@ absl::string_view ModifierTypeName(ModifierType t);
 
 struct Evidence {
   int lexicon_line = 0;        // the entry's line in the lexicon file
-  std::string pattern;         // the entry's pattern
+  absl::string_view pattern;   // the entry's pattern (into the Engine)
   QuadClass entry_class = QuadClass::kNeutral;  // as in the lexicon
   QuadClass effective_class = QuadClass::kNeutral;  // after negation
   double weight = 0;           // the entry's weight
-  std::string text;            // the matched words, as written
+  absl::string_view text;      // the matched words (into the input)
   ByteSpan span;               // of the match
   int sentence = 0;            // index of the sentence
   ByteSpan sentence_span;
-  std::vector<AppliedModifier> modifiers;
+  absl::InlinedVector<AppliedModifier, 1> modifiers;
   double contribution = 0;     // weight x modifiers
   Attribution attribution = Attribution::kNone;
   std::optional<DyadKey> dyad;

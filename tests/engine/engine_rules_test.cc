@@ -2,6 +2,7 @@
 // lexicon (tests/testdata/mini_*.txt), so that each test shows one rule and
 // does not move when the shipped data grows.
 
+#include <deque>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,9 +32,11 @@ class EngineRulesTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete engine_; }
 
-  static ArticleResult Score(const std::string& text,
-                             std::optional<absl::CivilDay> date = {}) {
-    ArticleInput in{text};
+  // The result's evidence points into the text it was given (result.h),
+  // so each text is kept until the test ends.
+  ArticleResult Score(const std::string& text,
+                      std::optional<absl::CivilDay> date = {}) {
+    ArticleInput in{texts_.emplace_back(text)};
     in.date = date;
     absl::StatusOr<ArticleResult> r = engine_->Score(in);
     EXPECT_THAT(r, IsOk()) << text;
@@ -49,14 +52,14 @@ class EngineRulesTest : public ::testing::Test {
     return nullptr;
   }
 
-  static double Tone(const std::string& text, const std::string& x,
-                     const std::string& y) {
+  double Tone(const std::string& text, const std::string& x,
+              const std::string& y) {
     const ArticleResult r = Score(text);
     const DyadScore* d = Dyad(r, x, y);
     return d == nullptr ? 0 : d->tone;
   }
 
-  static std::vector<std::string> ActorCodes(const std::string& text) {
+  std::vector<std::string> ActorCodes(const std::string& text) {
     std::vector<std::string> codes;
     for (const ActorCount& a : Score(text).actors) codes.push_back(a.code);
     std::sort(codes.begin(), codes.end());
@@ -64,6 +67,7 @@ class EngineRulesTest : public ::testing::Test {
   }
 
   static const Engine* engine_;
+  std::deque<std::string> texts_;  // stable addresses
 };
 const Engine* EngineRulesTest::engine_ = nullptr;
 
