@@ -216,10 +216,13 @@ int main(int argc, char** argv) {
     }
   }
   log.Write("info", "shutting down", {{"signal", strsignal(sig)}});
-  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  const bool finished = (*server)->Shutdown(
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->reset();
   store->reset();  // closes the store cleanly
   google::protobuf::SetLogHandler(previous_protobuf_handler);
-  log.Write("info", "stopped", {});
+  log.Write("info", "stopped",
+            {{"calls", finished ? "all finished"
+                                : "cancelled at the end of the grace period"}});
   return 0;
 }

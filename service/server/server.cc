@@ -1,12 +1,22 @@
 #include "service/server/server.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 
 namespace dyadtone {
+namespace {
+
+constexpr absl::Duration kShutdownSettle = absl::Milliseconds(50);
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
     const ServerOptions& options, ModelHolder* models, ArticleStore* store,
@@ -43,6 +53,7 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              options.max_concurrent_streams);
+  s->calls_.Install(&builder);
   if (options.threads > 0) {
     grpc::ResourceQuota quota("dyadtoned");
     quota.SetMaxThreads(options.threads + 1);
@@ -57,12 +68,28 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
   return s;
 }
 
-void DyadtoneServer::Shutdown(absl::Duration grace) {
-  if (shut_down_ || server_ == nullptr) return;  // stopped, or never started
+bool DyadtoneServer::Shutdown(absl::Duration grace) {
+  // Stopped already, or never started.
+  if (shut_down_ || server_ == nullptr) return true;
   shut_down_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  const absl::Time deadline = absl::Now() + grace;
+  // grpc::Server::Shutdown returns when the calls in flight are done and
+  // every client has closed its connection, or at the deadline: a client
+  // that keeps an idle channel open (a dashboard, a pipeline between
+  // batches) holds the shutdown until it reads the server's GOAWAY (about
+  // 4 s for an idle grpcio channel) or the grace period ends. So Shutdown
+  // runs on a thread of its own, and once no call is left this one closes
+  // the remaining connections, as Shutdown itself does at the deadline.
+  std::thread stop(
+      [this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  // Shutdown stops taking calls first; give it that moment before counting.
+  absl::SleepFor(std::min(grace, kShutdownSettle));
+  const bool finished = calls_.AwaitNone(deadline);
+  if (finished) grpc_server_cancel_all_calls(server_->c_server());
+  stop.join();
   server_->Wait();
+  return finished;
 }
 
 DyadtoneServer::~DyadtoneServer() { Shutdown(absl::Seconds(1)); }

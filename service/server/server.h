@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "service/server/admin_service.h"
+#include "service/server/call_counter.h"
 #include "service/server/model_holder.h"
 #include "service/server/security.h"
 #include "service/server/tone_service.h"
@@ -53,7 +54,13 @@ class DyadtoneServer {
 
   // Reports NOT_SERVING on the health service, then stops accepting calls
   // and waits up to `grace` for those in flight before cancelling them.
-  void Shutdown(absl::Duration grace);
+  // Returns once they are done: connections that clients keep open with no
+  // call on them are closed then, not waited for. True if every call
+  // finished within the grace; false if some were cancelled.
+  bool Shutdown(absl::Duration grace);
+
+  // Calls in flight, every service's (for tests).
+  int calls_in_flight() const { return calls_.in_flight(); }
 
  private:
   DyadtoneServer() = default;
@@ -61,6 +68,7 @@ class DyadtoneServer {
   std::shared_ptr<TokenHolder> tokens_;
   std::unique_ptr<ToneServiceImpl> service_;
   std::unique_ptr<AdminServiceImpl> admin_;
+  CallCounter calls_;  // before server_: its interceptors count into it
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -13,6 +13,7 @@ Usage: e2e_test.py --dyadtoned PATH --cli PATH --repo PATH
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -146,6 +147,46 @@ class EndToEnd(unittest.TestCase):
         self.wait_serving()
         self.assertEqual(self.stored_articles(), 5)
         self.check_trend()
+
+    def test_sigterm_does_not_wait_for_an_idle_client(self):
+        # A grpcio client that keeps its channel open between calls (a
+        # dashboard, a notebook) reads nothing while it makes no call, so it
+        # never answers the server's GOAWAY; grpc::Server::Shutdown alone
+        # waits for such a connection until the grace period ends.
+        db = os.path.join(self.tmp.name, "idle_client.db")
+        server = dyadtone_e2e.Server(
+            ARGS.dyadtoned, "sqlite:" + db, free_port(), db + ".log",
+            ["--shutdown_grace_seconds=60"])
+        try:
+            server.wait_serving(self)
+            with self.grpc.insecure_channel(server.target) as ch:
+                self.health_grpc.HealthStub(ch).Check(
+                    self.health_pb.HealthCheckRequest(), timeout=5)
+                start = time.monotonic()
+                server.proc.send_signal(signal.SIGTERM)
+                code = server.proc.wait(timeout=90)
+                waited = time.monotonic() - start
+        finally:
+            if server.alive():
+                server.kill()
+        self.assertEqual(code, 0, server.log_text()[-2000:])
+        # No call was in flight: the server closed the idle connection as
+        # soon as it had stopped taking calls.
+        self.assertIn('"msg":"stopped","calls":"all finished"',
+                      server.log_text())
+        self.assertLess(waited, 30, "SIGTERM to exit took %.1f s with an "
+                        "idle client (the grace is 60 s)" % waited)
+
+    def health(self, target, timeout=2):
+        """For Server.wait_serving: the health status's name."""
+        try:
+            with self.grpc.insecure_channel(target) as ch:
+                r = self.health_grpc.HealthStub(ch).Check(
+                    self.health_pb.HealthCheckRequest(), timeout=timeout)
+                return self.health_pb.HealthCheckResponse.ServingStatus.Name(
+                    r.status)
+        except self.grpc.RpcError as e:
+            return e.code().name
 
     def test_unparsable_message_is_rejected_alone(self):
         """A message proto3 cannot parse (invalid UTF-8 in a string field)

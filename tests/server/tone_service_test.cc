@@ -7,15 +7,18 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
-#include "sqlite3.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
 #include "service/server/server.h"
+#include "sqlite3.h"
 #include "tests/test_server.h"
 #include "tests/test_util.h"
 
@@ -472,6 +475,60 @@ TEST_F(ToneServiceTest, ASecondServerOnAPortInUseFailsToStart) {
   EXPECT_TRUE(stub_->GetServerInfo(&ctx, {}, &info).ok());
   store->reset();
   std::filesystem::remove(db);
+}
+
+TEST_F(ToneServiceTest, ShutdownLetsAStreamInFlightFinishAndStoresIt) {
+  const std::vector<v1::Article> articles = Examples();
+  grpc::ClientContext ctx;
+  v1::IngestArticlesResponse response;
+  auto writer = stub_->IngestArticles(&ctx, &response);
+  v1::IngestArticlesRequest req;
+  *req.mutable_article() = articles[0];
+  ASSERT_TRUE(writer->Write(req));
+  DyadtoneServer* server = server_->server();
+  for (int i = 0; i < 1000 && server->calls_in_flight() == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_EQ(server->calls_in_flight(), 1);
+  // The stream goes on while the server shuts down.
+  bool finished = false;
+  std::thread stop([&] { finished = server->Shutdown(absl::Seconds(60)); });
+  // Past the moment the shutdown starts counting calls (50 ms).
+  absl::SleepFor(absl::Milliseconds(300));
+  for (size_t i = 1; i < articles.size(); ++i) {
+    *req.mutable_article() = articles[i];
+    EXPECT_TRUE(writer->Write(req));
+  }
+  writer->WritesDone();
+  const grpc::Status s = writer->Finish();
+  stop.join();
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(response.stored(), static_cast<int>(articles.size()));
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(server->calls_in_flight(), 0);
+}
+
+TEST_F(ToneServiceTest, ShutdownClosesIdleConnectionsInsteadOfWaitingForThem) {
+  // The test's channel is connected, with no call on it.
+  v1::GetServerInfoResponse info;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetServerInfo(&ctx, {}, &info).ok());
+  ASSERT_EQ(channel_->GetState(false), GRPC_CHANNEL_READY);
+  // grpc::Server::Shutdown alone waits for such a connection until the
+  // grace period ends (60 s here).
+  absl::Notification stopped;
+  DyadtoneServer* server = server_->server();
+  bool finished = false;
+  std::thread stop([&] {
+    finished = server->Shutdown(absl::Seconds(60));
+    stopped.Notify();
+  });
+  const bool before_the_grace =
+      stopped.WaitForNotificationWithTimeout(absl::Seconds(30));
+  stop.join();
+  EXPECT_TRUE(before_the_grace);
+  EXPECT_TRUE(finished);
+  EXPECT_NE(channel_->GetState(false), GRPC_CHANNEL_READY);
 }
 
 TEST_F(ToneServiceTest, AStoreThatCannotWriteGivesUnavailableAndLosesNothing) {
