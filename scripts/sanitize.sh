@@ -154,7 +154,7 @@ tsan_suite() {
   # The end-to-end test's dyadtoned and CLI run as child processes whose
   # output the test keeps to itself: their reports go to files instead.
   rm -f "$TSAN_DIR"/e2e_reports.*
-  TSAN_OPTIONS="$TSAN_OPTIONS:log_path=$PWD/$TSAN_DIR/e2e_reports" \
+  TSAN_OPTIONS="$TSAN_OPTIONS:log_path=$(realpath -m "$TSAN_DIR")/e2e_reports" \
     run_tsan "e2e_test.py (dyadtoned, CLI)" \
     /usr/bin/python3 tests/e2e/e2e_test.py \
     --dyadtoned "$TSAN_DIR/service/server/dyadtoned" \
