@@ -79,19 +79,19 @@ void FillQuadCounts(const std::array<int, kNumQuadClasses>& c,
 }
 
 void FillEvidence(const Evidence& e, v1::Evidence* out) {
-  out->set_text(e.text.data(), e.text.size());
+  out->mutable_text()->assign(e.text.data(), e.text.size());
   FillSpan(e.span, out->mutable_span());
   out->set_sentence(e.sentence);
   FillSpan(e.sentence_span, out->mutable_sentence_span());
   out->set_lexicon_line(e.lexicon_line);
-  out->set_pattern(e.pattern.data(), e.pattern.size());
+  out->mutable_pattern()->assign(e.pattern.data(), e.pattern.size());
   out->set_quad_class(ToProto(e.entry_class));
   out->set_effective_quad_class(ToProto(e.effective_class));
   out->set_weight(e.weight);
   for (const AppliedModifier& m : e.modifiers) {
     v1::Modifier* pm = out->add_modifiers();
     pm->set_type(ToProto(m.type));
-    pm->set_text(m.text.data(), m.text.size());
+    pm->mutable_text()->assign(m.text.data(), m.text.size());
     FillSpan(m.span, pm->mutable_span());
     pm->set_factor(m.factor);
   }
