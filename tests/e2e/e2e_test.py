@@ -158,7 +158,7 @@ class EndToEnd(unittest.TestCase):
             ARGS.dyadtoned, "sqlite:" + db, free_port(), db + ".log",
             ["--shutdown_grace_seconds=60"])
         try:
-            server.wait_serving(self)
+            server.wait_serving(dyadtone_e2e.Api())
             with self.grpc.insecure_channel(server.target) as ch:
                 self.health_grpc.HealthStub(ch).Check(
                     self.health_pb.HealthCheckRequest(), timeout=5)
@@ -176,17 +176,6 @@ class EndToEnd(unittest.TestCase):
                       server.log_text())
         self.assertLess(waited, 30, "SIGTERM to exit took %.1f s with an "
                         "idle client (the grace is 60 s)" % waited)
-
-    def health(self, target, timeout=2):
-        """For Server.wait_serving: the health status's name."""
-        try:
-            with self.grpc.insecure_channel(target) as ch:
-                r = self.health_grpc.HealthStub(ch).Check(
-                    self.health_pb.HealthCheckRequest(), timeout=timeout)
-                return self.health_pb.HealthCheckResponse.ServingStatus.Name(
-                    r.status)
-        except self.grpc.RpcError as e:
-            return e.code().name
 
     def test_unparsable_message_is_rejected_alone(self):
         """A message proto3 cannot parse (invalid UTF-8 in a string field)
