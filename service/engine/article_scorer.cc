@@ -316,8 +316,7 @@ void ArticleScorer::ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
     AppliedModifier am;
     am.type = type;
     am.span = {tokens[mm.first_token].begin, tokens[mm.end_token - 1].end};
-    am.text = (
-        text_.text.substr(am.span.begin, am.span.end - am.span.begin));
+    am.text = text_.text.substr(am.span.begin, am.span.end - am.span.begin);
     am.factor = f;
     ev->modifiers.push_back(std::move(am));
     factor *= f;

@@ -17,7 +17,6 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
-
 #include "service/engine/date_extractor.h"
 #include "service/engine/general_lexicon.h"
 #include "service/engine/lexicon.h"
