@@ -59,7 +59,8 @@ class DyadtoneServer {
   // finished within the grace; false if some were cancelled.
   bool Shutdown(absl::Duration grace);
 
-  // Calls in flight, every service's (for tests).
+  // Calls in flight, as CallCounter counts them (every service's but the
+  // health service's); for tests.
   int calls_in_flight() const { return calls_.in_flight(); }
 
  private:
