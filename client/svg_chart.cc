@@ -49,6 +49,10 @@ std::string Signed(double v, int digits) {
 std::string PointTitle(const TrendChartPoint& p) {
   const std::string label = p.label.empty() ? p.period_start : p.label;
   if (p.articles == 0) return absl::StrCat(label, ": no articles");
+  if (p.articles == 1) {
+    return absl::StrCat(label, ": mean tone ", Signed(p.mean_tone, 2),
+                        " (one article: no interval)");
+  }
   return absl::StrCat(label, ": mean tone ", Signed(p.mean_tone, 2),
                       " (95% CI ", Signed(p.ci_low, 2), " to ",
                       Signed(p.ci_high, 2), "), ", p.articles,

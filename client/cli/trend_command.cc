@@ -89,13 +89,19 @@ std::string TrendTable(const v1::GetTrendResponse& r, int smoothing,
   t.AddColumn(CenteredBarHeader(kBarHalfWidth));
   for (const v1::TrendPoint& p : r.points()) {
     const bool any = p.article_count() > 0;
+    // One article gives a mean but no interval (the server sends the mean
+    // as both ends): say so rather than show a zero-width one.
+    std::string interval;
+    if (p.article_count() > 1) {
+      interval = absl::StrCat("[", SignedNumber(p.ci_low()), ", ",
+                              SignedNumber(p.ci_high()), "]");
+    } else if (any) {
+      interval = "n/a";
+    }
     std::vector<std::string> row = {
         PeriodLabel(p.period_start(), r.granularity()),
         absl::StrCat(p.article_count()),
-        any ? SignedNumber(p.mean_tone()) : "-",
-        any ? absl::StrCat("[", SignedNumber(p.ci_low()), ", ",
-                           SignedNumber(p.ci_high()), "]")
-            : ""};
+        any ? SignedNumber(p.mean_tone()) : "-", interval};
     if (smoothing > 1) row.push_back(SignedNumber(p.smoothed_tone()));
     row.push_back(any ? CenteredBar(p.mean_tone(), p.ci_low(), p.ci_high(),
                                     kBarHalfWidth, color)

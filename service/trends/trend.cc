@@ -80,8 +80,11 @@ TrendPoint MakePoint(absl::CivilDay start, Period& period) {
   const double sd = std::sqrt(std::max(0.0, squares / (n - 1)));
   point.standard_error = sd / std::sqrt(n);
   const double half = StudentT975(period.articles - 1) * point.standard_error;
-  point.ci_low = point.mean_tone - half;
-  point.ci_high = point.mean_tone + half;
+  // A tone lies in [-1, 1], and so does a mean of tones: an interval from a
+  // few articles can reach past that (two articles: t = 12.7) and is cut
+  // back to it.
+  point.ci_low = std::max(-1.0, point.mean_tone - half);
+  point.ci_high = std::min(1.0, point.mean_tone + half);
   return point;
 }
 

@@ -149,6 +149,12 @@ TEST(SvgChartTest, HasTitleAxesTicksAndLabels) {
                              "+0.50), 3 articles"));
 }
 
+TEST(SvgChartTest, OneArticleSaysItHasNoInterval) {
+  const std::string svg = RenderTrendSvg(PakUsa());
+  EXPECT_THAT(svg, HasSubstr("2021-12: mean tone +0.10 (one article: no "
+                             "interval)</title>"));
+}
+
 TEST(SvgChartTest, EscapesText) {
   TrendChart chart = PakUsa();
   chart.dyad = "A&B <C> \"D\" 'E'";

@@ -162,10 +162,22 @@ TEST(BuildTrendTest, SmallAndFlatPeriods) {
   EXPECT_FALSE(std::isnan(points[1].standard_error));
   EXPECT_NEAR(points[1].standard_error, 0, 1e-9);
   EXPECT_NEAR(points[1].ci_low, 0.1, 1e-6);
-  // Two articles: SD 0.2828, SE 0.2, t(1) = 12.706.
+  // Two articles: SD 0.2828, SE 0.2, t(1) = 12.706: 0.3 +- 2.54 reaches
+  // past the tone's range on both sides and is cut to it.
   EXPECT_NEAR(points[2].standard_error, 0.2, 1e-12);
-  EXPECT_NEAR(points[2].ci_low, 0.3 - 2.54124094724, 1e-9);
-  EXPECT_NEAR(points[2].ci_high, 0.3 + 2.54124094724, 1e-9);
+  EXPECT_EQ(points[2].ci_low, -1.0);
+  EXPECT_EQ(points[2].ci_high, 1.0);
+}
+
+TEST(BuildTrendTest, AnIntervalPastTheTonesRangeIsCutOnThatSideOnly) {
+  const std::vector<TrendPoint> points =
+      BuildTrend({Day(D(2024, 1, 1), {{"a", 0.9}, {"b", 0.7}, {"c", 0.95}})},
+                 D(2024, 1, 1), D(2024, 1, 1), G::kDay, 0, false);
+  ASSERT_EQ(points.size(), 1u);
+  // Mean 0.85, SE 0.0764, t(2) = 4.3027: 0.521 to 1.179, cut at 1.
+  EXPECT_NEAR(points[0].mean_tone, 0.85, 1e-12);
+  EXPECT_NEAR(points[0].ci_low, 0.5213795, 1e-6);
+  EXPECT_EQ(points[0].ci_high, 1.0);
 }
 
 TEST(BuildTrendTest, MergesTopListsAndKeepsToTheRange) {
