@@ -34,6 +34,9 @@ COPY service service
 COPY client client
 COPY tools tools
 COPY data data
+# The engine's profile-guided build trains on these texts (service/engine/).
+COPY tests/testdata/lexicon_cases.tsv tests/testdata/
+COPY tests/testdata/vader tests/testdata/vader
 
 # BUILD_JOBS: parallel compile jobs (empty: one per core).
 ARG BUILD_JOBS=
