@@ -36,7 +36,8 @@ COPY tools tools
 COPY data data
 # The engine's profile-guided build trains on these texts (service/engine/).
 COPY tests/testdata/lexicon_cases.tsv tests/testdata/
-COPY tests/testdata/vader tests/testdata/vader
+COPY tests/testdata/vader/vader_lexicon.txt tests/testdata/vader/tweets_GroundTruth.txt \
+     tests/testdata/vader/
 
 # BUILD_JOBS: parallel compile jobs (empty: one per core).
 ARG BUILD_JOBS=

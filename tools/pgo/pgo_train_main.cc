@@ -9,10 +9,10 @@
 // NEWS and GENERAL are files with one text a line (its last tab-separated
 // field). The news sentences are scored alone and put together into
 // dated articles of a few KB and one of about 100 KB; the general texts
-// (reviews, posts) are scored with the general lexicon loaded. The example
-// articles, which the engine benchmark measures, are deliberately not
-// training input: the benchmark then measures a profile made from other
-// text.
+// (posts) are scored with the general lexicon loaded. The example
+// articles and the movie-review snippets, which the engine and peer
+// benchmarks measure, are deliberately not training input: the benchmarks
+// then measure a profile made from other text.
 
 #include <cstdio>
 #include <memory>
