@@ -314,13 +314,18 @@ inline void CompiledModel::Mark(const Token* tokens, size_t i,
   if ((f & kFollowsName) && i > 0 && IsNameToken(tokens[i - 1])) {
     marks[i - 1] |= MatchStarts::kMention;
   }
+  // The word's starts are the marks' low bits; clause punctuation, the
+  // first word of a sentence and a capital are shifted into theirs.
+  static_assert(kStartsAlias == MatchStarts::kMention &&
+                kStartsModifier == MatchStarts::kModifier &&
+                kStartsSignal == MatchStarts::kSignal);
+  static_assert((kClauseBreak >> 4) == MatchStarts::kClauseMark &&
+                kSentenceStart == MatchStarts::kClauseMark &&
+                (kCapitalized << 3) == MatchStarts::kCapitalized);
   marks[i] |= static_cast<uint8_t>(
-      ((f & kStartsAlias) ? MatchStarts::kMention : 0) |
-      ((f & kStartsModifier) ? MatchStarts::kModifier : 0) |
-      ((f & kStartsSignal) ? MatchStarts::kSignal : 0) |
-      ((f & kClauseBreak) || t.Has(kSentenceStart) ? MatchStarts::kClauseMark
-                                                   : 0) |
-      (t.Has(kCapitalized) ? MatchStarts::kCapitalized : 0));
+      (f & (kStartsAlias | kStartsModifier | kStartsSignal)) |
+      ((f & kClauseBreak) >> 4) | (t.flags & kSentenceStart) |
+      ((t.flags & kCapitalized) << 3));
 }
 
 void CompiledModel::AssignWords(TokenizedText* text,
@@ -331,21 +336,9 @@ void CompiledModel::AssignWords(TokenizedText* text,
   Token* const tokens = text->tokens.data();
   const size_t n = text->tokens.size();
   uint8_t* const marks = starts != nullptr ? starts->Prepare(n) : nullptr;
-  // Each token's slot is prefetched kAhead tokens before it is looked up,
-  // so that the lookups' cache misses overlap.
-  constexpr size_t kAhead = 16;
-  std::array<WordTable::Key, kAhead> keys;
-  auto key_of = [&](size_t i) {
-    const WordTable::Key key =
-        WordTable::MakeKey(norm + tokens[i].begin, tokens[i].norm_size);
-    word_table_.Prefetch(key);
-    return key;
-  };
-  for (size_t i = 0; i < kAhead && i < n; ++i) keys[i] = key_of(i);
   for (size_t i = 0; i < n; ++i) {
-    const WordTable::Key key = keys[i % kAhead];
-    if (i + kAhead < n) keys[i % kAhead] = key_of(i + kAhead);
-    tokens[i].word = word_table_.Find(key);
+    tokens[i].word = word_table_.Find(norm + tokens[i].begin,
+                                      tokens[i].norm_size);
     if (marks != nullptr) Mark(tokens, i, marks);
   }
 }

@@ -102,11 +102,15 @@ class WordTable {
   }
 
   // Sets *k0 and *k1 to the first 16 bytes, zero padded. Most words fit in
-  // those, so the common case is a fixed two rounds, not a loop.
+  // eight bytes, and take one round; the rest two, or a loop past 16.
   static uint64_t Hash(const char* p, size_t n, uint64_t* k0, uint64_t* k1) {
     *k0 = Low(Load(p), n);
-    *k1 = n > 8 ? Low(Load(p + 8), n - 8) : 0;
     uint64_t h = (*k0 ^ (n * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+    if (n <= 8) {
+      *k1 = 0;
+      return h ^ (h >> 29) ^ (h >> 47);
+    }
+    *k1 = Low(Load(p + 8), n - 8);
     h = (h ^ (h >> 31) ^ *k1) * 0x94D049BB133111EBULL;
     for (size_t i = 16; i < n; i += 8) {
       h = (h ^ (h >> 29) ^ Low(Load(p + i), n - i)) * 0xBF58476D1CE4E5B9ULL;
