@@ -316,12 +316,12 @@ inline void CompiledModel::Mark(const Token* tokens, size_t i,
   }
   // The word's starts are the marks' low bits; clause punctuation, the
   // first word of a sentence and a capital are shifted into theirs.
-  static_assert(kStartsAlias == MatchStarts::kMention &&
-                kStartsModifier == MatchStarts::kModifier &&
-                kStartsSignal == MatchStarts::kSignal);
-  static_assert((kClauseBreak >> 4) == MatchStarts::kClauseMark &&
-                kSentenceStart == MatchStarts::kClauseMark &&
-                (kCapitalized << 3) == MatchStarts::kCapitalized);
+  static_assert(int{kStartsAlias} == int{MatchStarts::kMention} &&
+                int{kStartsModifier} == int{MatchStarts::kModifier} &&
+                int{kStartsSignal} == int{MatchStarts::kSignal});
+  static_assert((kClauseBreak >> 4) == int{MatchStarts::kClauseMark} &&
+                int{kSentenceStart} == int{MatchStarts::kClauseMark} &&
+                (kCapitalized << 3) == int{MatchStarts::kCapitalized});
   marks[i] |= static_cast<uint8_t>(
       (f & (kStartsAlias | kStartsModifier | kStartsSignal)) |
       ((f & kClauseBreak) >> 4) | (t.flags & kSentenceStart) |
