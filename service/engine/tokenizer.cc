@@ -65,6 +65,19 @@ constexpr std::array<uint8_t, 128> MakeLowerTable() {
 }
 constexpr std::array<uint8_t, 128> kAsciiLower = MakeLowerTable();
 
+// ASCII punctuation that ScanPunct() makes a token of one byte with no flag
+// and nothing else to decide: not the period, apostrophe, closing quote or
+// brackets, dash, '!' or '?', which it treats specially.
+constexpr std::array<bool, 256> MakePlainPunctTable() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 128; ++c) t[c] = kAscii[c] == CharClass::kPunct;
+  for (char c : {'"', ')', ']', '-', '!', '?'}) {
+    t[static_cast<unsigned char>(c)] = false;
+  }
+  return t;
+}
+constexpr std::array<bool, 256> kPlainPunct = MakePlainPunctTable();
+
 bool IsUpperNonAscii(char32_t c) {
   return (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
          (c >= 0x100 && c <= 0x137 && c % 2 == 0) ||
@@ -325,7 +338,19 @@ void Tokenizer::RunFast() {
       }
       continue;
     }
-    // Punctuation, or a character above ASCII.
+    // Punctuation that is a token of one byte with nothing else to decide
+    // (a comma, a colon, a full stop not part of "..."), written to the
+    // folded text already: ScanPunct()'s result without its steps.
+    const unsigned char b = static_cast<unsigned char>(text_[pos_]);
+    if (kPlainPunct[b] ||
+        (b == '.' && (pos_ + 1 == n || text_[pos_ + 1] != '.'))) {
+      nlen_ = pos_ + 1;
+      Emit(pos_, pos_ + 1, b == '.' ? kSentenceEnd : 0);
+      if (b == '.') break_pending_ = true;
+      ++pos_;
+      continue;  // the window's masks still hold
+    }
+    // Other punctuation, or a character above ASCII.
     const Char c = Peek(pos_);
     if (c.cls == CharClass::kWord) {
       ScanWord();
