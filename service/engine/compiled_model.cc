@@ -1,7 +1,6 @@
 #include "service/engine/compiled_model.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #if defined(__SSE2__)

@@ -1,12 +1,12 @@
 // An immutable open-addressing table from a word to its vocabulary id,
 // tuned for the one lookup every token of every article makes: a hash of
-// the word's first 16 bytes in a fixed two rounds, then a probe of a
-// one-byte tag per slot. The tags (16 KiB for the shipped vocabulary) are
-// dense, so a word not in the vocabulary, a quarter of the tokens of news
-// text, usually costs no visit to the slots; a word that is has its key, up
-// to 16 bytes, in its slot. A caller with many words hashes each one well
-// before it looks it up (MakeKey, Prefetch, then Find), so that the cache
-// misses of many lookups overlap.
+// the word's first 16 bytes in one round (up to 8 bytes, most words) or
+// two, then a probe of a one-byte tag per slot. The tags (16 KiB for the
+// shipped vocabulary) are dense, so a word not in the vocabulary, a quarter
+// of the tokens of news text, usually costs no visit to the slots; a word
+// that is has its key, up to 16 bytes, in its slot. A caller can hash a
+// word well before it looks it up (MakeKey, Prefetch, then Find), so that
+// the cache misses of many lookups overlap.
 
 #ifndef DYADTONE_SERVICE_ENGINE_WORD_TABLE_H_
 #define DYADTONE_SERVICE_ENGINE_WORD_TABLE_H_
