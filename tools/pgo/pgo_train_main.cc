@@ -133,9 +133,18 @@ int Main(int argc, char** argv) {
       "dyadtone-pgo-train: %zu texts scored, %zu refused, %zu bytes, from "
       "%zu news sentences (%zu articles) and %zu general texts\n",
       scored, failed, bytes, news.size(), articles.size(), general.size());
-  // Every news and general text must score: a training run that scored
-  // nothing would leave a profile of the error paths.
-  return failed == static_cast<size_t>(3 * kRounds) ? 0 : 1;
+  // Every news and general text must score, and only the bad inputs be
+  // refused: a run that scored nothing would leave a profile of the error
+  // paths.
+  if (news.empty() || general.empty() ||
+      failed != static_cast<size_t>(3 * kRounds)) {
+    std::fprintf(stderr,
+                 "dyadtone-pgo-train: expected news and general texts, all "
+                 "scored, and %d refused inputs\n",
+                 3 * kRounds);
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
