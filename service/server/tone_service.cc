@@ -112,11 +112,12 @@ template <typename Request, typename Response>
 grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
     grpc::CallbackServerContext* context, WorkerPool* pool,
     absl::string_view method, const grpc::ByteBuffer* raw_request,
-    grpc::ByteBuffer* raw_response, Handler<Request, Response> handle) {
+    grpc::ByteBuffer* raw_response, Handler<Request, Response> handle,
+    size_t inline_bytes) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // The call, its context and its byte buffers live until Finish().
-  pool->Schedule([this, context, reactor, method, raw_request, raw_response,
-                  handle] {
+  auto work = [this, context, reactor, method, raw_request, raw_response,
+               handle] {
     reactor->Finish([&]() -> grpc::Status {
       if (context->IsCancelled()) {  // waited past its deadline, or gone
         ScopedRequestLog log(log_, context, method);
@@ -140,7 +141,12 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
       return grpc::SerializationTraits<Response>::Serialize(
           *response, raw_response, &own_buffer);
     }());
-  });
+  };
+  if (raw_request->Length() <= inline_bytes) {
+    work();
+  } else {
+    pool->Schedule(std::move(work));
+  }
   return reactor;
 }
 
@@ -148,7 +154,8 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return ServeOnPool(context, &scoring_pool_, "ScoreArticle", request, response,
-                     &ToneServiceImpl::HandleScoreArticle);
+                     &ToneServiceImpl::HandleScoreArticle,
+                     options_.inline_score_bytes);
 }
 
 grpc::Status ToneServiceImpl::HandleScoreArticle(

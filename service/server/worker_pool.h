@@ -2,8 +2,8 @@
 //
 // ScoreArticle's handler runs on gRPC's callback threads, the few threads
 // that also answer the health service and every other callback; it hands
-// the scoring to a WorkerPool so that a long article never holds up a
-// health check (a liveness probe) behind it.
+// the scoring of a long article to a WorkerPool so that it never holds up
+// a health check (a liveness probe) behind it.
 
 #ifndef DYADTONE_SERVICE_SERVER_WORKER_POOL_H_
 #define DYADTONE_SERVICE_SERVER_WORKER_POOL_H_

@@ -143,6 +143,46 @@ TEST_F(ToneServiceTest, ScoreArticleReturnsTheFullResultAndStoresNothing) {
   EXPECT_EQ(info.stored_articles(), 0);
 }
 
+// A short request is scored on the gRPC thread that received it, a long one
+// on a scoring thread: the same article gets the same answer either way.
+TEST_F(ToneServiceTest, ScoredTheSameOnTheCallThreadAndOnTheScoringPool) {
+  std::string long_text;
+  for (const std::string& f : ExampleFiles()) long_text += ReadTestFile(f);
+  long_text += long_text;  // ~24 KiB, over the default inline limit
+  ASSERT_GT(long_text.size(), ToneServiceOptions().inline_score_bytes);
+  std::vector<v1::ScoreArticleRequest> requests(2);
+  *requests[0].mutable_article() = ExampleArticle(ExampleFiles()[2]);
+  requests[1].mutable_article()->set_text(long_text);
+  ASSERT_LT(requests[0].ByteSizeLong(), ToneServiceOptions().inline_score_bytes);
+
+  // Every call inline, every call pooled, and the default (one of each).
+  std::vector<std::string> answers[3];
+  const size_t limits[3] = {size_t{1} << 30, 0,
+                            ToneServiceOptions().inline_score_bytes};
+  for (int run = 0; run < 3; ++run) {
+    ToneServiceOptions service_options;
+    service_options.inline_score_bytes = limits[run];
+    std::shared_ptr<const Engine> unowned(std::shared_ptr<const Engine>(),
+                                          engine_);
+    auto server = TestServer::Start(
+        std::make_unique<ModelHolder>(EngineOptions(), unowned),
+        absl::StrCat("inline_", run), ServerOptions(), service_options);
+    ASSERT_THAT(server, IsOk());
+    auto stub = v1::ToneService::NewStub(grpc::CreateChannel(
+        (*server)->target(), grpc::InsecureChannelCredentials()));
+    for (const v1::ScoreArticleRequest& req : requests) {
+      v1::ScoreArticleResponse resp;
+      grpc::ClientContext ctx;
+      const grpc::Status s = stub->ScoreArticle(&ctx, req, &resp);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      EXPECT_GT(resp.score().evidence_size(), 5);
+      answers[run].push_back(resp.SerializeAsString());
+    }
+  }
+  EXPECT_EQ(answers[0], answers[1]);
+  EXPECT_EQ(answers[0], answers[2]);
+}
+
 struct BadScore {
   std::string name;
   std::string text;
