@@ -29,7 +29,7 @@ if [ -x "$BUILD_DIR"/bench/engine_benchmark ]; then
   echo
   echo "== engine benchmark, one short run (not a test)"
   "$BUILD_DIR"/bench/engine_benchmark --benchmark_min_time=0.05 \
-    --benchmark_filter='BM_Score/|BM_TokenizeFloor' 2>&1 | tail -8
+    --benchmark_filter='BM_Score|BM_TokenizeFloor' 2>&1 | tail -10
 fi
 
 # ASan+UBSan over the whole suite, a bounded fuzzing run and ThreadSanitizer
