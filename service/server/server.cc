@@ -15,6 +15,9 @@ namespace dyadtone {
 namespace {
 
 constexpr absl::Duration kShutdownSettle = absl::Milliseconds(50);
+// Well within the second after which gRPC's callback threads sleep
+// (callback_keeper.h).
+constexpr absl::Duration kCallbackKeeperPeriod = absl::Milliseconds(200);
 
 }  // namespace
 
@@ -65,6 +68,8 @@ absl::StatusOr<std::unique_ptr<DyadtoneServer>> DyadtoneServer::Start(
         absl::StrCat("cannot listen on ", options.listen));
   }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
+  s->keeper_ = std::make_unique<CallbackKeeper>(s->server_.get(),
+                                                kCallbackKeeperPeriod);
   return s;
 }
 
@@ -72,6 +77,7 @@ bool DyadtoneServer::Shutdown(absl::Duration grace) {
   // Stopped already, or never started.
   if (shut_down_ || server_ == nullptr) return true;
   shut_down_ = true;
+  keeper_.reset();
   server_->GetHealthCheckService()->SetServingStatus(false);
   const absl::Time deadline = absl::Now() + grace;
   // grpc::Server::Shutdown returns when the calls in flight are done and

@@ -13,6 +13,7 @@
 #include "grpcpp/server.h"
 #include "service/server/admin_service.h"
 #include "service/server/call_counter.h"
+#include "service/server/callback_keeper.h"
 #include "service/server/model_holder.h"
 #include "service/server/security.h"
 #include "service/server/tone_service.h"
@@ -71,6 +72,7 @@ class DyadtoneServer {
   std::unique_ptr<AdminServiceImpl> admin_;
   CallCounter calls_;  // before server_: its interceptors count into it
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<CallbackKeeper> keeper_;  // stopped before server_
   int port_ = 0;
   bool shut_down_ = false;
 };
