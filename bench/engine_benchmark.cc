@@ -24,9 +24,10 @@
 namespace dyadtone {
 namespace {
 
-const std::string& Corpus() {
-  static const std::string* corpus = [] {
-    auto* s = new std::string();
+// The example articles, in the order of their file names.
+const std::vector<std::string>& Examples() {
+  static const auto* articles = [] {
+    auto* v = new std::vector<std::string>();
     std::vector<std::filesystem::path> files;
     for (const auto& e :
          std::filesystem::directory_iterator(DYADTONE_EXAMPLES_DIR)) {
@@ -37,7 +38,19 @@ const std::string& Corpus() {
       std::ifstream in(f);
       std::stringstream buf;
       buf << in.rdbuf();
-      *s += buf.str();
+      v->push_back(buf.str());
+    }
+    return v;
+  }();
+  return *articles;
+}
+
+// The examples one after another, a blank line between them.
+const std::string& Corpus() {
+  static const std::string* corpus = [] {
+    auto* s = new std::string();
+    for (const std::string& article : Examples()) {
+      *s += article;
       *s += "\n\n";
     }
     return s;
@@ -91,19 +104,7 @@ BENCHMARK(BM_Score)->Arg(1 << 10)->Arg(3 << 10)->Arg(64 << 10)
 // the store, other calls -- has evicted the engine's tables: the engine's
 // cost in a server, not after thousands of calls on the same text.
 void BM_ScoreArticles(benchmark::State& state) {
-  std::vector<std::string> articles;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e :
-       std::filesystem::directory_iterator(DYADTONE_EXAMPLES_DIR)) {
-    files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    articles.push_back(buf.str());
-  }
+  const std::vector<std::string>& articles = Examples();
   const bool flush = state.range(0) != 0;
   std::vector<char> scratch(flush ? 8 << 20 : 0);
   const Engine& engine = TheEngine();
