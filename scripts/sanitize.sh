@@ -129,6 +129,7 @@ fuzz_all() {
 }
 
 TSAN_TESTS=(tests/server/tone_service_test tests/server/worker_pool_test
+            tests/server/callback_keeper_test
             tests/client/tone_client_test tests/client/cli_test
             tests/store/article_store_test tests/store/sqlite_store_test)
 
@@ -137,7 +138,8 @@ tsan_suite() {
   configure "$TSAN_DIR" "-fsanitize=thread -fno-omit-frame-pointer" \
     -DDYADTONE_TSAN=ON
   quiet "$TSAN_DIR/build.log" nice ninja -C "$TSAN_DIR" -j2 \
-    tone_service_test worker_pool_test tone_client_test cli_test dyadtone \
+    tone_service_test worker_pool_test callback_keeper_test tone_client_test \
+    cli_test dyadtone \
     dyadtoned \
     article_store_test sqlite_store_test engine_rules_test \
     general_lexicon_test
