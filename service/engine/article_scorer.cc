@@ -5,7 +5,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
-#include "service/engine/huge_pages.h"
 
 namespace dyadtone {
 namespace {
@@ -80,7 +79,7 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
   CountCoMentions();
 
   const auto& signals = model_.lexicon().signals;
-  ReserveLarge(&result->evidence, ws_.signals.size());
+  result->evidence.reserve(ws_.signals.size());
   std::vector<std::pair<size_t, size_t>> pending;  // (signal, evidence)
   for (size_t i = 0; i < ws_.signals.size(); ++i) {
     const SignalMatch& m = ws_.signals[i];
@@ -116,7 +115,6 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
 // token -> mention, token -> modifier, sentence -> first mention.
 void ArticleScorer::IndexTokens() {
   const size_t n = text_.tokens.size();
-  ReserveLarge(&ws_.mention_at, n);
   ws_.mention_at.assign(n, -1);
   for (size_t i = 0; i < ws_.mentions.size(); ++i) {
     const Mention& m = ws_.mentions[i];
@@ -222,7 +220,6 @@ bool ArticleScorer::LearnPersonNames() {
 
 void ArticleScorer::MarkClauses() {
   const auto& tokens = text_.tokens;
-  ReserveLarge(&ws_.modifier_at, tokens.size());
   ws_.modifier_at.assign(tokens.size(), -1);
   ws_.sentence_modifiers.assign(text_.sentences.size() + 1,
                                 static_cast<uint32_t>(ws_.modifiers.size()));
@@ -242,7 +239,6 @@ void ArticleScorer::MarkClauses() {
     const ModifierKind k = ws_.modifiers[mod].kind;
     return k == ModifierKind::kClauseOpener || k == ModifierKind::kContrast;
   };
-  ReserveLarge(&ws_.clause, tokens.size());
   ws_.clause.resize(tokens.size());
   uint32_t clause = 0;
   bool subordinate = false;  // the clause began with an opener

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "absl/container/flat_hash_set.h"
-#include "service/engine/huge_pages.h"
 #include "service/engine/utf8.h"
 
 namespace dyadtone {
@@ -232,14 +231,13 @@ void Tokenizer::Run() {
   // A token's folded form is never longer than the token: each is written
   // at the token's offset.
   const size_t n = text_.size();
-  ReserveLarge(&out_->norm, n + kNormPadding);
   out_->norm.resize(n + kNormPadding);
   nbuf_ = &out_->norm[0];
   std::memset(nbuf_ + n, 0, kNormPadding);
   nlen_ = 0;
   out_->tokens.clear();
   // News text has a token every five or six bytes.
-  ReserveLarge(&out_->tokens, n / 4 + 16);
+  out_->tokens.reserve(n / 4 + 16);
   out_->sentences.clear();
   out_->sentences.push_back(Sentence{0, 0});
   if (fast_) {
