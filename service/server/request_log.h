@@ -28,6 +28,11 @@ class RequestLog {
              const std::vector<std::pair<std::string, std::string>>& fields);
 
  private:
+  friend class ScopedRequestLog;
+
+  // Ends `line` (an object without its closing brace) and writes it.
+  void WriteLine(std::string line);
+
   absl::Mutex mu_;
   std::FILE* const out_;
 };
