@@ -427,9 +427,19 @@ TEST_F(BadInputTest, IngestStreamsOverTheLimitAreResourceExhausted) {
     *request.mutable_article() = Article(absl::StrCat("open-", i), kGoodText);
     ASSERT_TRUE(open.back()->Write(request));
   }
-  // Until the server's handlers have taken the open streams, an empty
-  // probe stream may still get in (it stores nothing and ends at once), so
-  // probe boundedly until one is refused.
+  // The server takes both (it counts them as calls in flight) before the
+  // probes: in a sanitizer build beside another test, once, 5 s of probes
+  // came and went while one of them still waited.
+  for (int i = 0; i < 600 && server_->server()->calls_in_flight() <
+                                 kMaxIngestStreams;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GE(server_->server()->calls_in_flight(), kMaxIngestStreams)
+      << "the open streams were not taken in 30 s";
+  // Until their handlers have counted them, an empty probe stream may
+  // still get in (it stores nothing and ends at once), so probe boundedly
+  // until one is refused.
   grpc::Status refused;
   for (int attempt = 0; attempt < 50; ++attempt) {
     grpc::ClientContext ctx;
