@@ -142,7 +142,7 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
           *response, raw_response, &own_buffer);
     }());
   };
-  if (raw_request->Length() <= inline_bytes) {
+  if (inline_bytes > 0 && raw_request->Length() <= inline_bytes) {
     work();
   } else {
     pool->Schedule(std::move(work));

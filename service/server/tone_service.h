@@ -36,7 +36,8 @@ struct ToneServiceOptions {
   // gRPC thread that received it (16 KiB: about 0.1 ms of scoring), not
   // handed to a scoring thread: the hand-over, a wake-up on each side,
   // cost more than the scoring of a news article. Longer ones go to the
-  // scoring threads, so that they never hold up the health checks.
+  // scoring threads, so that they never hold up the health checks. 0: all
+  // go to the scoring threads.
   size_t inline_score_bytes = 16 << 10;
   // Threads that read the store for GetTrend calls.
   int store_threads = 8;
@@ -171,7 +172,7 @@ class ToneServiceImpl final
 
   // On `pool`, or on the calling thread when `raw_request` is at most
   // `inline_bytes` long (work too short to be worth a hand-over to another
-  // thread and back): parses `raw_request` as a Request, runs `handle` (which
+  // thread and back; 0: always on `pool`, even an empty request): parses `raw_request` as a Request, runs `handle` (which
   // returns the call's status, and logs it), serializes the response into
   // `raw_response` and finishes the call; both messages live on an arena of
   // the call's. A request that does not parse is INVALID_ARGUMENT naming
