@@ -4,9 +4,7 @@
 // two, then a probe of a one-byte tag per slot. The tags (16 KiB for the
 // shipped vocabulary) are dense, so a word not in the vocabulary, a quarter
 // of the tokens of news text, usually costs no visit to the slots; a word
-// that is has its key, up to 16 bytes, in its slot. A caller can hash a
-// word well before it looks it up (MakeKey, Prefetch, then Find), so that
-// the cache misses of many lookups overlap.
+// that is has its key, up to 16 bytes, in its slot.
 
 #ifndef DYADTONE_SERVICE_ENGINE_WORD_TABLE_H_
 #define DYADTONE_SERVICE_ENGINE_WORD_TABLE_H_
@@ -32,8 +30,8 @@ class WordTable {
   explicit WordTable(const std::vector<std::pair<std::string, uint32_t>>& words,
                      size_t slots_per_word = 2);
 
-  // A word, hashed: a lookup in two steps, so that a caller with many
-  // words can prefetch each word's slot well before it finds it.
+  // A word, hashed: the first of a lookup's two steps (MakeKey, then
+  // Find).
   struct Key {
     const char* p;
     size_t n;
@@ -46,12 +44,6 @@ class WordTable {
     Key key{p, n, 0, 0, 0};
     key.hash = Hash(p, n, &key.k0, &key.k1);
     return key;
-  }
-
-  void Prefetch(const Key& key) const {
-    if (mask_ == 0) return;  // empty
-    __builtin_prefetch(&tags_[key.hash & mask_]);
-    __builtin_prefetch(&slots_[key.hash & mask_]);
   }
 
   // The id of `key`'s word, or 0.
