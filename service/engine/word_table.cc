@@ -4,8 +4,12 @@ namespace dyadtone {
 
 WordTable::WordTable(const std::vector<std::pair<std::string, uint32_t>>& words,
                      size_t slots_per_word) {
+  // At least one empty slot, which ends the search for a missing word.
   size_t capacity = 16;
-  while (capacity < words.size() * slots_per_word) capacity *= 2;
+  while (capacity < words.size() * slots_per_word ||
+         capacity <= words.size()) {
+    capacity *= 2;
+  }
   tags_.resize(capacity);
   slots_.resize(capacity);
   mask_ = capacity - 1;
