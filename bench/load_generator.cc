@@ -41,6 +41,8 @@ ABSL_FLAG(double, qps, 0, "cap on calls per second (0: as fast as possible)");
 ABSL_FLAG(std::string, corpus, "examples/articles", "folder of articles");
 ABSL_FLAG(int, batch, 100, "articles per ingest stream");
 ABSL_FLAG(bool, json, false, "print one JSON object");
+ABSL_FLAG(bool, omit_evidence, false,
+          "score: ask for the scores without the evidence list");
 
 namespace {
 
@@ -90,10 +92,12 @@ using TrendCall = UnaryCall<v1::GetTrendRequest, v1::GetTrendResponse>;
 
 class Driver {
  public:
-  Driver(std::shared_ptr<grpc::Channel> channel, std::vector<std::string> corpus)
+  Driver(std::shared_ptr<grpc::Channel> channel, std::vector<std::string> corpus,
+         bool omit_evidence)
       : tone_(v1::ToneService::NewStub(channel)),
         health_(health::Health::NewStub(channel)),
-        corpus_(std::move(corpus)) {}
+        corpus_(std::move(corpus)),
+        omit_evidence_(omit_evidence) {}
 
   // Runs the unary load; returns latencies in microseconds.
   void RunUnary(const std::string& method, int concurrency, double seconds,
@@ -113,6 +117,7 @@ class Driver {
   std::unique_ptr<v1::ToneService::Stub> tone_;
   std::unique_ptr<health::Health::Stub> health_;
   std::vector<std::string> corpus_;
+  const bool omit_evidence_;  // for ScoreArticle
   size_t next_ = 0;
   std::vector<double> latencies_;
   int64_t errors_ = 0;
@@ -126,7 +131,7 @@ Call* Driver::Start(const std::string& method, grpc::CompletionQueue* cq) {
   if (method == "score") {
     auto* c = new ScoreCall();
     c->request.mutable_article()->set_text(corpus_[next_++ % corpus_.size()]);
-    c->request.set_omit_evidence(false);
+    c->request.set_omit_evidence(omit_evidence_);
     c->context.set_deadline(deadline);
     c->start = Clock::now();
     c->reader = tone_->AsyncScoreArticle(&c->context, c->request, cq);
@@ -286,7 +291,7 @@ int main(int argc, char** argv) {
   args.SetMaxReceiveMessageSize(64 << 20);
   auto channel = grpc::CreateCustomChannel(
       absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args);
-  Driver driver(channel, std::move(corpus));
+  Driver driver(channel, std::move(corpus), absl::GetFlag(FLAGS_omit_evidence));
   const int concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));
   const double seconds = std::clamp(absl::GetFlag(FLAGS_seconds), 0.1, 600.0);
   if (method == "ingest") {
