@@ -27,6 +27,17 @@ void FillArticleScore(const ArticleResult& result, const v1::Article& article,
 v1::ArticleScore ToProto(const ArticleResult& result,
                          const v1::Article& article, bool include_evidence);
 
+// The same message's wire bytes, written straight from `result`: byte for
+// byte what serializing FillArticleScore()'s message gives, at a fraction
+// of the cost (no message is built, and its size need not be computed
+// first). EncodeScoreArticleResponse() wraps it as a ScoreArticleResponse.
+std::string EncodeArticleScore(const ArticleResult& result,
+                               const v1::Article& article,
+                               bool include_evidence);
+std::string EncodeScoreArticleResponse(const ArticleResult& result,
+                                       const v1::Article& article,
+                                       bool include_evidence);
+
 // The figures the store keeps per dyad.
 std::vector<StoredDyad> ToStoredDyads(const ArticleResult& result);
 

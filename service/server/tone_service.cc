@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -134,12 +136,27 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
             grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                          WhyUnparsable(*raw_request, *Request::descriptor())));
       }
-      auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
-      grpc::Status status = (this->*handle)(context, *request, response);
-      if (!status.ok()) return status;
-      bool own_buffer = false;
-      return grpc::SerializationTraits<Response>::Serialize(
-          *response, raw_response, &own_buffer);
+      if constexpr (std::is_same_v<Response, std::string>) {
+        auto* bytes = new std::string();
+        grpc::Status status = (this->*handle)(context, *request, bytes);
+        if (!status.ok()) {
+          delete bytes;
+          return status;
+        }
+        grpc::Slice slice(
+            bytes->data(), bytes->size(),
+            [](void* p) { delete static_cast<std::string*>(p); }, bytes);
+        *raw_response = grpc::ByteBuffer(&slice, 1);
+        return status;
+      } else {
+        auto* response =
+            google::protobuf::Arena::CreateMessage<Response>(&arena);
+        grpc::Status status = (this->*handle)(context, *request, response);
+        if (!status.ok()) return status;
+        bool own_buffer = false;
+        return grpc::SerializationTraits<Response>::Serialize(
+            *response, raw_response, &own_buffer);
+      }
     }());
   };
   if (inline_bytes > 0 && raw_request->Length() <= inline_bytes) {
@@ -160,8 +177,7 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ScoreArticle(
 
 grpc::Status ToneServiceImpl::HandleScoreArticle(
     grpc::ServerContextBase* context,
-    const v1::ScoreArticleRequest& request,
-    v1::ScoreArticleResponse* response) {
+    const v1::ScoreArticleRequest& request, std::string* response) {
   ScopedRequestLog log(log_, context, "ScoreArticle");
   if (grpc::Status denied = Authorize(context, Access::kRead, &log);
       !denied.ok()) {
@@ -182,8 +198,8 @@ grpc::Status ToneServiceImpl::HandleScoreArticle(
     return log.Done(grpc::Status(grpc::StatusCode::CANCELLED,
                                  "the call was cancelled"));
   }
-  FillArticleScore(*result, request.article(), !request.omit_evidence(),
-                   response->mutable_score());
+  *response = EncodeScoreArticleResponse(*result, request.article(),
+                                         !request.omit_evidence());
   log.Add("dyads", std::to_string(result->dyads.size()));
   return log.Done(grpc::Status::OK);
 }
@@ -216,17 +232,8 @@ absl::StatusOr<StoredArticle> ToneServiceImpl::Prepare(
   stored.text_fingerprint = SubmissionFingerprint(article);
   stored.lexicon_version = result->lexicon_version;
   stored.gazetteer_version = result->gazetteer_version;
-  {
-    // The API's message, serialized; built on an arena, its evidence costs
-    // no allocation per field.
-    alignas(8) char first_block[kFirstArenaBlockBytes];
-    google::protobuf::Arena arena(
-        ArenaStartingIn(first_block, sizeof(first_block)));
-    auto* score = google::protobuf::Arena::CreateMessage<v1::ArticleScore>(
-        &arena);
-    FillArticleScore(*result, article, /*include_evidence=*/true, score);
-    stored.score = score->SerializeAsString();
-  }
+  // The API's message, serialized, without building it.
+  stored.score = EncodeArticleScore(*result, article, /*include_evidence=*/true);
   stored.dyads = ToStoredDyads(*result);
   return stored;
 }

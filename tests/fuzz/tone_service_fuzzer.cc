@@ -161,13 +161,16 @@ class Harness {
     grpc::ServerContext context;
     switch (call.call_case()) {
       case fuzz::Call::kScoreArticle: {
-        v1::ScoreArticleResponse response;
+        std::string bytes;
         const grpc::Status s =
-            service.HandleScoreArticle(&context, call.score_article(),
-                                       &response);
+            service.HandleScoreArticle(&context, call.score_article(), &bytes);
         CheckCode(s, "ScoreArticle",
                   {grpc::StatusCode::OK, grpc::StatusCode::INVALID_ARGUMENT,
                    grpc::StatusCode::RESOURCE_EXHAUSTED});
+        v1::ScoreArticleResponse response;
+        if (s.ok() && !response.ParseFromString(bytes)) {
+          Die("ScoreArticle: the response does not parse");
+        }
         if (s.ok()) {
           CheckScore(response.score(),
                      call.score_article().article().text().size());
