@@ -221,6 +221,12 @@ class Tokenizer {
   char* nbuf_ = nullptr;
   size_t nlen_ = 0;
   Sink sink_{this};
+  // Tokens so far, the current sentence's index and the token count at
+  // which it is full: kept here, rather than derived from the vectors'
+  // sizes, on the path every token takes.
+  size_t ntokens_ = 0;
+  uint32_t sentence_ = 0;
+  size_t sentence_full_at_ = kMaxSentenceTokens;
   bool prev_abbreviation_ = false;  // the last token has kAbbreviation
   bool break_pending_ = false;     // the last token ended a sentence
   bool word_in_sentence_ = false;  // a word token was seen in this sentence
@@ -402,18 +408,18 @@ void Tokenizer::SkipSpace() {
 
 void Tokenizer::BreakSentence() {
   Sentence& last = out_->sentences.back();
-  last.end_token = static_cast<uint32_t>(out_->tokens.size());
+  last.end_token = static_cast<uint32_t>(ntokens_);
   if (last.end_token > last.first_token) {
     out_->sentences.push_back(Sentence{last.end_token, 0});
+    ++sentence_;
+    sentence_full_at_ = ntokens_ + kMaxSentenceTokens;
   }
   word_in_sentence_ = false;
   break_pending_ = false;
 }
 
 inline void Tokenizer::StartSentenceIfDue() {
-  const Sentence& s = out_->sentences.back();
-  if (break_pending_ ||
-      out_->tokens.size() - s.first_token >= kMaxSentenceTokens) {
+  if (break_pending_ || ntokens_ >= sentence_full_at_) {
     BreakSentence();
   }
 }
@@ -443,7 +449,8 @@ inline void Tokenizer::Push(size_t begin, size_t end, uint16_t flags) {
   t.begin = static_cast<uint32_t>(begin);
   t.end = static_cast<uint32_t>(end);
   t.norm_size = static_cast<uint32_t>(nlen_ - begin);
-  t.sentence = static_cast<uint32_t>(out_->sentences.size() - 1);
+  t.sentence = sentence_;
+  ++ntokens_;
   t.flags = flags;
 }
 
