@@ -396,11 +396,11 @@ std::pair<uint32_t, uint32_t> ArticleScorer::ModifiersIn(
           ws_.sentence_modifiers[sentence + 1]};
 }
 
-bool ArticleScorer::IntroducedByBy(const Mention& m) const {
+int64_t ArticleScorer::ByBefore(const Mention& m) const {
   uint32_t b = m.first_token;
   const StructuralWords& sw = model_.words();
   if (b > 0 && text_.tokens[b - 1].word == sw.the) --b;
-  return b > 0 && text_.tokens[b - 1].word == sw.by;
+  return b > 0 && text_.tokens[b - 1].word == sw.by ? int64_t{b} - 1 : -1;
 }
 
 // "Saudi Arabia and Iran", "Pakistan and the US": two mentions joined by
@@ -517,8 +517,10 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   p.target = tgt->actor;
   p.also_target = CoordinatedPartner(*tgt, p.source);
   if (p.source < 0 || p.target < 0) return Pair();
-  // Passive voice: "criticised by the United States".
-  if (IntroducedByBy(*tgt) && tgt->first_token >= m.end_token) {
+  // Passive voice: "criticised by the United States". A "by" that the
+  // pattern itself matched ("attend the summit hosted by") belongs to the
+  // pattern's words, not to the signal's agent.
+  if (ByBefore(*tgt) >= int64_t{m.end_token}) {
     std::swap(p.source, p.target);
     p.also_target = -1;
   }

@@ -82,7 +82,9 @@ class ArticleScorer {
   bool SentenceHas(uint32_t sentence, ModifierKind kind) const;
   std::pair<uint32_t, uint32_t> ModifiersIn(uint32_t sentence) const;
   bool IsStrong(const Mention& m) const;
-  bool IntroducedByBy(const Mention& m) const;
+  bool IntroducedByBy(const Mention& m) const { return ByBefore(m) >= 0; }
+  // The index of the "by" before `m` ("by X", "by the X"), or -1.
+  int64_t ByBefore(const Mention& m) const;
   bool Coordinated(const Mention& x, const Mention& y) const;
   DyadAccum& Accum(int x, int y);
   void Aggregate(const std::vector<DyadKey>& extra_dyads,

@@ -275,6 +275,24 @@ TEST_F(EngineRulesTest, PassiveVoiceSwapsDirection) {
   EXPECT_EQ(r.evidence[0].target, "PAK");
 }
 
+// "hosted by" is part of the pattern "attend+ ~3 summit|talks ?hosted ?by":
+// its "by" names the host, not the agent of the signal, which stays the
+// country that did not attend.
+TEST_F(EngineRulesTest, AByInsideTheMatchMarksNoPassiveAgent) {
+  const ArticleResult r = Score(
+      "Pakistan did not attend the summit hosted by the United States.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].text, "attend the summit hosted by");
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(r.evidence[0].target, "USA");
+  EXPECT_LT(r.evidence[0].contribution, 0);  // negated
+  const ArticleResult warm =
+      Score("Pakistan attended the talks hosted by the United States.");
+  ASSERT_EQ(warm.evidence.size(), 1u);
+  EXPECT_EQ(warm.evidence[0].source, "PAK");
+  EXPECT_GT(warm.evidence[0].contribution, 0);
+}
+
 TEST_F(EngineRulesTest, NamesAfterATitleAreLearntForTheArticle) {
   const ArticleResult r = Score(
       "US Deputy Secretary of State Wendy Sherman spoke to reporters. "
