@@ -396,6 +396,25 @@ std::pair<uint32_t, uint32_t> ArticleScorer::ModifiersIn(
           ws_.sentence_modifiers[sentence + 1]};
 }
 
+const Mention* ArticleScorer::AgentRightBefore(const Mention* last,
+                                               const SignalMatch& m) const {
+  if (last == nullptr) return nullptr;
+  if (last->end_token == m.first_token) return last;
+  // "<last> over|about|for|regarding [the|its|...] [modifiers] <signal>":
+  // up to three lower-case words between the preposition and the signal.
+  const StructuralWords& sw = model_.words();
+  uint32_t t = m.first_token;
+  for (int skipped = 0; skipped <= 3 && t > last->end_token; ++skipped, --t) {
+    const Token& before = text_.tokens[t - 1];
+    const uint32_t w = before.word;
+    if (w == sw.over || w == sw.about || w == sw.for_ || w == sw.regarding) {
+      return t - 1 == last->end_token ? last : nullptr;
+    }
+    if (!before.Has(kWordToken) || before.Has(kCapitalized)) return nullptr;
+  }
+  return nullptr;
+}
+
 int64_t ArticleScorer::ByBefore(const Mention& m) const {
   uint32_t b = m.first_token;
   const StructuralWords& sw = model_.words();
@@ -501,6 +520,10 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     joint.target = before[1]->actor;
     joint.mutual = true;
     return joint;
+  } else if (const Mention* agent = AgentRightBefore(
+                 before.empty() ? nullptr : before.back(), m)) {
+    src = agent;
+    tgt = other_of(src);
   } else if (!before.empty()) {
     src = before.front();
     tgt = other_of(src);

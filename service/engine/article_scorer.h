@@ -83,6 +83,13 @@ class ArticleScorer {
   std::pair<uint32_t, uint32_t> ModifiersIn(uint32_t sentence) const;
   bool IsStrong(const Mention& m) const;
   bool IntroducedByBy(const Mention& m) const { return ByBefore(m) >= 0; }
+  // The mention that acts in `m` by its place rather than as the subject,
+  // if any: the last of `before` when it stands right before the signal
+  // ("the Russian invasion", "Tokyo criticised"), or right before the
+  // preposition that makes the signal the topic of another act ("sanctions
+  // on Russia over the invasion", "criticised China over its drills").
+  const Mention* AgentRightBefore(const Mention* last,
+                                  const SignalMatch& m) const;
   // The index of the "by" before `m` ("by X", "by the X"), or -1.
   int64_t ByBefore(const Mention& m) const;
   bool Coordinated(const Mention& x, const Mention& y) const;

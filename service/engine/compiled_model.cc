@@ -114,7 +114,8 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
        m->Intern("("), m->Intern(")"), m->Intern("["), m->Intern("]"),
        m->Intern("and"), m->Intern("but"), m->Intern("or"), m->Intern("the"),
        m->Intern("to"), m->Intern("by"), m->Intern("of"), m->Intern("for"),
-       m->Intern("'s"), m->Intern("'")};
+       m->Intern("'s"), m->Intern("'"), m->Intern("over"), m->Intern("about"),
+       m->Intern("regarding")};
   for (uint32_t p : {w.comma, w.semicolon, w.colon, w.dashes, w.lparen,
                      w.rparen, w.lbracket, w.rbracket}) {
     m->word_flags_[p] |= kClauseBreak;

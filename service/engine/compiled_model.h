@@ -92,7 +92,8 @@ class MatchStarts {
 // at, so that they compare integers, not strings.
 struct StructuralWords {
   uint32_t comma, semicolon, colon, dashes, lparen, rparen, lbracket,
-      rbracket, and_, but_, or_, the, to, by, of, for_, possessive, apostrophe;
+      rbracket, and_, but_, or_, the, to, by, of, for_, possessive, apostrophe,
+      over, about, regarding;
 };
 
 class CompiledModel {

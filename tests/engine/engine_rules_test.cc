@@ -293,6 +293,34 @@ TEST_F(EngineRulesTest, AByInsideTheMatchMarksNoPassiveAgent) {
   EXPECT_GT(warm.evidence[0].contribution, 0);
 }
 
+// An event's agent is the country named right before it ("the Indian
+// attack"), or right before the preposition that makes it the topic of
+// another act ("criticised India over the attack"), not the sentence's
+// subject.
+TEST_F(EngineRulesTest, AnEventsAgentStandsRightBeforeIt) {
+  ArticleResult r =
+      Score("The United States criticised India over the attack on Pakistan.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[0].source, "USA");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+  EXPECT_EQ(r.evidence[1].text, "attack");
+  EXPECT_EQ(r.evidence[1].source, "IND");
+  EXPECT_EQ(r.evidence[1].target, "PAK");
+  const DyadScore* us_pak = Dyad(r, "PAK", "USA");  // named together only
+  ASSERT_NE(us_pak, nullptr);
+  EXPECT_EQ(us_pak->signals, 0);
+
+  r = Score("Pakistan criticised the Indian attack on China.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[1].source, "IND");
+  EXPECT_EQ(r.evidence[1].target, "CHN");
+
+  // Without a country before the preposition, the subject still acts.
+  r = Score("Pakistan criticised the United States over the attack.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[1].source, "USA");
+}
+
 TEST_F(EngineRulesTest, NamesAfterATitleAreLearntForTheArticle) {
   const ArticleResult r = Score(
       "US Deputy Secretary of State Wendy Sherman spoke to reporters. "
