@@ -10,6 +10,9 @@ namespace dyadtone {
 namespace {
 
 constexpr uint32_t kNegationWindow = 4;
+// A negator of several words ("no longer", "stopped short of") counts when
+// its last word is in the window: its first may stand this much earlier.
+constexpr uint32_t kLongestNegatorExtra = 3;
 constexpr uint32_t kIntensifierWindow = 2;
 constexpr uint32_t kHedgeWindow = 4;
 constexpr double kNegationFactor = -0.75;
@@ -328,10 +331,12 @@ void ArticleScorer::ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
     return start >= floor + w ? start - w : floor;
   };
   int mod;
-  // Negators before the signal, or in its gaps ("made no progress").
-  if ((InWindow(window_start(kNegationWindow), start, clause,
-                ModifierKind::kNegator, &mod) &&
-       ws_.modifiers[mod].end_token <= start) ||
+  // Negators before the signal, ending in its window ("no longer considers
+  // Mali a partner"), or in its gaps ("made no progress").
+  if ((InWindow(window_start(kNegationWindow + kLongestNegatorExtra), start,
+                clause, ModifierKind::kNegator, &mod) &&
+       ws_.modifiers[mod].end_token <= start &&
+       ws_.modifiers[mod].end_token > window_start(kNegationWindow)) ||
       InGap(m, ModifierKind::kNegator, &mod)) {
     add(ModifierType::kNegation, mod, kNegationFactor);
   }

@@ -140,6 +140,16 @@ TEST_F(EngineRulesTest, NegationFlipsAndScales) {
   EXPECT_LT(Tone("Pakistan isn't satisfied with the United States.", "PAK",
                  "USA"),
             0);
+  // A negator of several words counts when its last word is in the four
+  // tokens before the signal, though its first is not.
+  EXPECT_LT(Tone("Pakistan refused to openly and publicly value its friendship "
+                 "with the United States.",
+                 "PAK", "USA"),
+            0);
+  EXPECT_GT(Tone("Pakistan refused to say it would openly and publicly value "
+                 "its friendship with the United States.",
+                 "PAK", "USA"),
+            0);
 }
 
 TEST_F(EngineRulesTest, NonNegatorsAndClauseBoundariesStopNegation) {
