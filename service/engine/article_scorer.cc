@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/match.h"
 
 namespace dyadtone {
 namespace {
@@ -420,6 +421,32 @@ const Mention* ArticleScorer::AgentRightBefore(const Mention* last,
   return nullptr;
 }
 
+bool ArticleScorer::PassiveBy(const SignalMatch& m, int64_t by) const {
+  auto participle = [this](uint32_t t) {
+    const absl::string_view w = text_.Norm(text_.tokens[t]);
+    return w.size() >= 4 &&
+           (absl::EndsWith(w, "ed") || absl::EndsWith(w, "en"));
+  };
+  const bool one_word = m.end_token - m.first_token == 1;
+  if (!one_word && participle(m.first_token)) return false;  // verb + object
+  if (by == int64_t{m.end_token}) return true;
+  if (!one_word || !participle(m.first_token) ||
+      by - int64_t{m.end_token} > 2) {
+    return false;
+  }
+  // A form of "be" before the participle, perhaps with an adverb between:
+  // "was condemned on Monday by", not "criticised the attack by".
+  uint32_t t = m.first_token;
+  if (t > 0 && absl::EndsWith(text_.Norm(text_.tokens[t - 1]), "ly")) --t;
+  if (t == 0) return false;
+  const absl::string_view aux = text_.Norm(text_.tokens[t - 1]);
+  for (absl::string_view be : {"was", "were", "is", "are", "been", "being",
+                               "be", "get", "gets", "got"}) {
+    if (aux == be) return true;
+  }
+  return false;
+}
+
 int64_t ArticleScorer::ByBefore(const Mention& m) const {
   uint32_t b = m.first_token;
   const StructuralWords& sw = model_.words();
@@ -484,9 +511,11 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     }
     return nullptr;
   };
-  // The acting and acted-upon mentions.
+  // The acting and acted-upon mentions; whether the source was named
+  // before the signal.
   const Mention* src = nullptr;
   const Mention* tgt = nullptr;
+  bool src_before = false;
   auto other_of = [&](const Mention* from) {
     const Mention* t = first_other(after, from->actor);
     return t != nullptr ? t : last_other(before, from->actor);
@@ -497,6 +526,7 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
                      [&](const Mention* x) { return x->actor == anchor; });
     if (anchor_it != before.end()) {
       src = *anchor_it;
+      src_before = true;
       tgt = other_of(src);
     } else {
       const auto it = std::find_if(after.begin(), after.end(),
@@ -513,6 +543,7 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
              text_.tokens[m.first_token - 1].word == model_.words().possessive) {
     // A possessive agent: "Russia's invasion of Ukraine".
     src = before.back();
+    src_before = true;
     tgt = other_of(src);
   } else if (before.size() >= 2 && Coordinated(*before[0], *before[1]) &&
              std::all_of(after.begin(), after.end(), [&](const Mention* x) {
@@ -528,9 +559,11 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   } else if (const Mention* agent = AgentRightBefore(
                  before.empty() ? nullptr : before.back(), m)) {
     src = agent;
+    src_before = true;
     tgt = other_of(src);
   } else if (!before.empty()) {
     src = before.front();
+    src_before = true;
     tgt = other_of(src);
   } else if (!after.empty()) {
     // The subject is unnamed ("We are thankful to the United States for
@@ -544,13 +577,21 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   p.source = src->actor;
   p.target = tgt->actor;
   p.also_target = CoordinatedPartner(*tgt, p.source);
+  if (p.also_target < 0) p.also_source = CoordinatedPartner(*src, p.target);
   if (p.source < 0 || p.target < 0) return Pair();
-  // Passive voice: "criticised by the United States". A "by" that the
-  // pattern itself matched ("attend the summit hosted by") belongs to the
-  // pattern's words, not to the signal's agent.
-  if (ByBefore(*tgt) >= int64_t{m.end_token}) {
+  // Passive voice: "criticised by the United States", "the attack by
+  // Russia". A "by" that the pattern itself matched ("attend the summit
+  // hosted by") belongs to the pattern's words. When the source was named
+  // before the signal, the "by" must follow the match, or a participle
+  // that is the whole match by at most two words ("was condemned on Monday
+  // by"); and a match of a verb and its object takes no agent by "by" ("the
+  // Kremlin denied accusations by Kyiv": the accusations' agent). With no
+  // source before it, any "by" after it names the agent.
+  const int64_t by = ByBefore(*tgt);
+  if (by >= int64_t{m.end_token} && (!src_before || PassiveBy(m, by))) {
     std::swap(p.source, p.target);
     p.also_target = -1;
+    p.also_source = -1;
   }
   return p;
 }
@@ -587,12 +628,17 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   }
   if (p.source < 0) return false;
   const size_t index = result->evidence.size() - 1;
-  if (p.also_target >= 0) {
-    // "China criticised the United States and India": once per dyad.
+  if (p.also_target >= 0 || p.also_source >= 0) {
+    // "China criticised the United States and India", "Seoul and Tokyo
+    // pledged closer cooperation with Washington": once per dyad.
     Evidence copy = result->evidence[index];
     result->evidence.push_back(std::move(copy));
     Pair q = p;
-    q.target = p.also_target;
+    if (p.also_target >= 0) {
+      q.target = p.also_target;
+    } else {
+      q.source = p.also_source;
+    }
     SetDyad(q.source, q.target, q, how, true, result->evidence.size() - 1,
             result);
   }

@@ -48,6 +48,7 @@ class ArticleScorer {
     int target = -1;
     bool mutual = false;  // a joint act: no direction
     int also_target = -1;  // "the United States and India": both targets
+    int also_source = -1;  // "Seoul and Tokyo pledged": both sources
   };
   struct DyadAccum {
     int a = -1, b = -1;  // actor indices, code(a) < code(b)
@@ -90,6 +91,9 @@ class ArticleScorer {
   // on Russia over the invasion", "criticised China over its drills").
   const Mention* AgentRightBefore(const Mention* last,
                                   const SignalMatch& m) const;
+  // Whether the "by" at token `by`, after `m`, names the agent of `m` when
+  // its source was named before it (see PickPair).
+  bool PassiveBy(const SignalMatch& m, int64_t by) const;
   // The index of the "by" before `m` ("by X", "by the X"), or -1.
   int64_t ByBefore(const Mention& m) const;
   bool Coordinated(const Mention& x, const Mention& y) const;

@@ -3,6 +3,7 @@
 // does not move when the shipped data grows.
 
 #include <deque>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -283,6 +284,53 @@ TEST_F(EngineRulesTest, PassiveVoiceSwapsDirection) {
   ASSERT_EQ(r.evidence.size(), 1u);
   EXPECT_EQ(r.evidence[0].source, "USA");
   EXPECT_EQ(r.evidence[0].target, "PAK");
+}
+
+// Two countries joined by "and" on either side: the signal counts once for
+// each dyad.
+TEST_F(EngineRulesTest, CoordinatedCountriesEachGetTheSignal) {
+  ArticleResult r = Score("China criticised the United States and India.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const Evidence& e : r.evidence) pairs.insert({e.source, e.target});
+  EXPECT_EQ(pairs, (std::set<std::pair<std::string, std::string>>{
+                       {"CHN", "USA"}, {"CHN", "IND"}}));
+  r = Score("Pakistan and India criticised the United States.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  pairs.clear();
+  for (const Evidence& e : r.evidence) pairs.insert({e.source, e.target});
+  EXPECT_EQ(pairs, (std::set<std::pair<std::string, std::string>>{
+                       {"PAK", "USA"}, {"IND", "USA"}}));
+  EXPECT_LT(Dyad(r, "PAK", "USA")->tone, 0);
+  EXPECT_LT(Dyad(r, "IND", "USA")->tone, 0);
+}
+
+// Which "by" names the signal's agent, the source having been named before
+// the signal: one right after it, or a passive participle's a few words on.
+TEST_F(EngineRulesTest, OnlyAPassiveByNamesTheAgent) {
+  struct Case {
+    std::string text, source, target;
+  };
+  const Case cases[] = {
+      // A passive participle, "by" a few words on.
+      {"Pakistan was strongly criticised on Monday by the United States.",
+       "USA", "PAK"},
+      // A noun whose agent follows it.
+      {"Pakistan rejected the criticism by the United States.", "USA",
+       "PAK"},
+      // An active verb: "by" names the agent of its object.
+      {"Pakistan criticised the remarks by the United States.", "PAK",
+       "USA"},
+      // A verb and its object in one match.
+      {"Pakistan summoned the envoy over remarks by the United States.",
+       "PAK", "USA"},
+  };
+  for (const Case& c : cases) {
+    const ArticleResult r = Score(c.text);
+    ASSERT_EQ(r.evidence.size(), 1u) << c.text;
+    EXPECT_EQ(r.evidence[0].source, c.source) << c.text;
+    EXPECT_EQ(r.evidence[0].target, c.target) << c.text;
+  }
 }
 
 // "hosted by" is part of the pattern "attend+ ~3 summit|talks ?hosted ?by":
