@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "service/engine/engine.h"
+#include "tests/shipped_engine.h"
 #include "tests/test_util.h"
 #include "tools/eval/metrics.h"
 
@@ -22,18 +23,6 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
-
-const Engine& ShippedEngine() {
-  static const Engine* engine = [] {
-    EngineOptions options;
-    options.general_lexicon_path =
-        DYADTONE_TESTDATA_DIR "/vader/vader_lexicon.txt";
-    auto e = Engine::Create(options);
-    EXPECT_THAT(e, IsOk());
-    return e.ok() ? e->release() : nullptr;
-  }();
-  return *engine;
-}
 
 const DyadScore* FindDyad(const ArticleResult& r, const DyadKey& key) {
   for (const DyadScore& d : r.dyads) {

@@ -16,22 +16,11 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "service/engine/engine.h"
+#include "tests/shipped_engine.h"
 #include "tests/test_util.h"
 
 namespace dyadtone {
 namespace {
-
-const Engine& TestEngine() {
-  static const Engine* engine = [] {
-    EngineOptions options;
-    options.general_lexicon_path =
-        DYADTONE_TESTDATA_DIR "/vader/vader_lexicon.txt";
-    auto e = Engine::Create(options);
-    EXPECT_THAT(e, IsOk());
-    return e.ok() ? e->release() : nullptr;
-  }();
-  return *engine;
-}
 
 // The example articles and the texts of the labelled development set.
 std::vector<std::string> Texts() {
@@ -83,7 +72,7 @@ TEST(EncodeArticleScore, SameBytesAsTheMessageForRealArticles) {
   for (const std::string& text : texts) {
     ArticleInput input;
     input.text = text;
-    absl::StatusOr<ArticleResult> r = TestEngine().Score(input);
+    absl::StatusOr<ArticleResult> r = ShippedEngine().Score(input);
     ASSERT_THAT(r, IsOk());
     ASSERT_TRUE(r->general.has_value());
     with_evidence += !r->evidence.empty();
