@@ -447,6 +447,19 @@ bool ArticleScorer::PassiveBy(const SignalMatch& m, int64_t by) const {
   return false;
 }
 
+bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
+  if (m.end_token - m.first_token != 1) return false;
+  const absl::string_view w = text_.Norm(text_.tokens[m.first_token]);
+  if (absl::EndsWith(w, "ed") || absl::EndsWith(w, "en") ||
+      absl::EndsWith(w, "ing")) {
+    return false;  // a verb: "withdrew from", "expelled from"
+  }
+  const StructuralWords& sw = model_.words();
+  uint32_t t = from.first_token;
+  if (t > 0 && text_.tokens[t - 1].word == sw.the) --t;
+  return t == m.end_token + 1 && text_.tokens[m.end_token].word == sw.from;
+}
+
 int64_t ArticleScorer::ByBefore(const Mention& m) const {
   uint32_t b = m.first_token;
   const StructuralWords& sw = model_.words();
@@ -516,6 +529,7 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   const Mention* src = nullptr;
   const Mention* tgt = nullptr;
   bool src_before = false;
+  bool src_subject = false;  // the first country of the sentence
   auto other_of = [&](const Mention* from) {
     const Mention* t = first_other(after, from->actor);
     return t != nullptr ? t : last_other(before, from->actor);
@@ -564,6 +578,7 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   } else if (!before.empty()) {
     src = before.front();
     src_before = true;
+    src_subject = true;
     tgt = other_of(src);
   } else if (!after.empty()) {
     // The subject is unnamed ("We are thankful to the United States for
@@ -588,7 +603,8 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   // Kremlin denied accusations by Kyiv": the accusations' agent). With no
   // source before it, any "by" after it names the agent.
   const int64_t by = ByBefore(*tgt);
-  if (by >= int64_t{m.end_token} && (!src_before || PassiveBy(m, by))) {
+  if ((by >= int64_t{m.end_token} && (!src_before || PassiveBy(m, by))) ||
+      (src_subject && NounFrom(m, *tgt))) {
     std::swap(p.source, p.target);
     p.also_target = -1;
     p.also_source = -1;

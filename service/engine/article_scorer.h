@@ -94,6 +94,9 @@ class ArticleScorer {
   // Whether the "by" at token `by`, after `m`, names the agent of `m` when
   // its source was named before it (see PickPair).
   bool PassiveBy(const SignalMatch& m, int64_t by) const;
+  // Whether `from` follows the one-word noun signal `m` after "from": "a
+  // sharp rebuke from Beijing", "aid from Japan" name the noun's source.
+  bool NounFrom(const SignalMatch& m, const Mention& from) const;
   // The index of the "by" before `m` ("by X", "by the X"), or -1.
   int64_t ByBefore(const Mention& m) const;
   bool Coordinated(const Mention& x, const Mention& y) const;

@@ -115,7 +115,7 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
        m->Intern("and"), m->Intern("but"), m->Intern("or"), m->Intern("the"),
        m->Intern("to"), m->Intern("by"), m->Intern("of"), m->Intern("for"),
        m->Intern("'s"), m->Intern("'"), m->Intern("over"), m->Intern("about"),
-       m->Intern("regarding")};
+       m->Intern("regarding"), m->Intern("from")};
   for (uint32_t p : {w.comma, w.semicolon, w.colon, w.dashes, w.lparen,
                      w.rparen, w.lbracket, w.rbracket}) {
     m->word_flags_[p] |= kClauseBreak;

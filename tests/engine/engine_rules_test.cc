@@ -306,7 +306,8 @@ TEST_F(EngineRulesTest, CoordinatedCountriesEachGetTheSignal) {
 }
 
 // Which "by" names the signal's agent, the source having been named before
-// the signal: one right after it, or a passive participle's a few words on.
+// the signal: one right after it, or a passive participle's a few words on;
+// and a "from" right after a noun.
 TEST_F(EngineRulesTest, OnlyAPassiveByNamesTheAgent) {
   struct Case {
     std::string text, source, target;
@@ -324,6 +325,8 @@ TEST_F(EngineRulesTest, OnlyAPassiveByNamesTheAgent) {
       // A verb and its object in one match.
       {"Pakistan summoned the envoy over remarks by the United States.",
        "PAK", "USA"},
+      // A noun's source after "from": "a sharp rebuke from Beijing".
+      {"The United States faced criticism from Pakistan.", "PAK", "USA"},
   };
   for (const Case& c : cases) {
     const ArticleResult r = Score(c.text);
