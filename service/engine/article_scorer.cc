@@ -421,16 +421,18 @@ const Mention* ArticleScorer::AgentRightBefore(const Mention* last,
   return nullptr;
 }
 
+bool ArticleScorer::LooksLikeParticiple(uint32_t t) const {
+  const absl::string_view w = text_.Norm(text_.tokens[t]);
+  return w.size() >= 4 && (absl::EndsWith(w, "ed") || absl::EndsWith(w, "en"));
+}
+
 bool ArticleScorer::PassiveBy(const SignalMatch& m, int64_t by) const {
-  auto participle = [this](uint32_t t) {
-    const absl::string_view w = text_.Norm(text_.tokens[t]);
-    return w.size() >= 4 &&
-           (absl::EndsWith(w, "ed") || absl::EndsWith(w, "en"));
-  };
   const bool one_word = m.end_token - m.first_token == 1;
-  if (!one_word && participle(m.first_token)) return false;  // verb + object
+  if (!one_word && LooksLikeParticiple(m.first_token)) {
+    return false;  // verb + object
+  }
   if (by == int64_t{m.end_token}) return true;
-  if (!one_word || !participle(m.first_token) ||
+  if (!one_word || !LooksLikeParticiple(m.first_token) ||
       by - int64_t{m.end_token} > 2) {
     return false;
   }
@@ -449,10 +451,9 @@ bool ArticleScorer::PassiveBy(const SignalMatch& m, int64_t by) const {
 
 bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
   if (m.end_token - m.first_token != 1) return false;
-  const absl::string_view w = text_.Norm(text_.tokens[m.first_token]);
-  if (absl::EndsWith(w, "ed") || absl::EndsWith(w, "en") ||
-      absl::EndsWith(w, "ing")) {
-    return false;  // a verb: "withdrew from", "expelled from"
+  if (LooksLikeParticiple(m.first_token) ||
+      absl::EndsWith(text_.Norm(text_.tokens[m.first_token]), "ing")) {
+    return false;  // a verb: "expelled from", "withdrawing from"
   }
   const StructuralWords& sw = model_.words();
   uint32_t t = from.first_token;

@@ -91,6 +91,8 @@ class ArticleScorer {
   // on Russia over the invasion", "criticised China over its drills").
   const Mention* AgentRightBefore(const Mention* last,
                                   const SignalMatch& m) const;
+  // Whether token t ends like a past participle ("-ed", "-en").
+  bool LooksLikeParticiple(uint32_t t) const;
   // Whether the "by" at token `by`, after `m`, names the agent of `m` when
   // its source was named before it (see PickPair).
   bool PassiveBy(const SignalMatch& m, int64_t by) const;
