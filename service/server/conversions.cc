@@ -409,13 +409,6 @@ std::string EncodeScoreArticleResponse(const ArticleResult& r,
   return out;
 }
 
-v1::ArticleScore ToProto(const ArticleResult& r, const v1::Article& article,
-                         bool include_evidence) {
-  v1::ArticleScore out;
-  FillArticleScore(r, article, include_evidence, &out);
-  return out;
-}
-
 std::vector<StoredDyad> ToStoredDyads(const ArticleResult& r) {
   std::vector<StoredDyad> out;
   for (const DyadScore& d : r.dyads) {

@@ -21,11 +21,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The engine's result as the API's message. `article` supplies the id,
 // source and URL. FillArticleScore writes into `out`, which may live on an
-// arena; `out` must be empty.
+// arena; `out` must be empty. The server sends and stores the encoded
+// bytes below instead; this is their reference (conversions_test), and
+// serves a caller that wants the message.
 void FillArticleScore(const ArticleResult& result, const v1::Article& article,
                       bool include_evidence, v1::ArticleScore* out);
-v1::ArticleScore ToProto(const ArticleResult& result,
-                         const v1::Article& article, bool include_evidence);
 
 // The same message's wire bytes, written straight from `result`: byte for
 // byte what serializing FillArticleScore()'s message gives, at a fraction

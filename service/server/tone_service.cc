@@ -1,6 +1,7 @@
 #include "service/server/tone_service.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -137,15 +138,14 @@ grpc::ServerUnaryReactor* ToneServiceImpl::ServeOnPool(
                          WhyUnparsable(*raw_request, *Request::descriptor())));
       }
       if constexpr (std::is_same_v<Response, std::string>) {
-        auto* bytes = new std::string();
-        grpc::Status status = (this->*handle)(context, *request, bytes);
-        if (!status.ok()) {
-          delete bytes;
-          return status;
-        }
+        auto bytes = std::make_unique<std::string>();
+        grpc::Status status = (this->*handle)(context, *request, bytes.get());
+        if (!status.ok()) return status;
+        // The slice owns the string from here.
+        std::string* owned = bytes.release();
         grpc::Slice slice(
-            bytes->data(), bytes->size(),
-            [](void* p) { delete static_cast<std::string*>(p); }, bytes);
+            owned->data(), owned->size(),
+            [](void* p) { delete static_cast<std::string*>(p); }, owned);
         *raw_response = grpc::ByteBuffer(&slice, 1);
         return status;
       } else {
