@@ -162,7 +162,8 @@ class WireWriter {
   }
   void String(int field, absl::string_view v) {
     if (v.empty()) return;
-    uint8_t* p = Tag(field, WFL::WIRETYPE_LENGTH_DELIMITED, Room(15 + v.size()));
+    uint8_t* p =
+        Tag(field, WFL::WIRETYPE_LENGTH_DELIMITED, Room(15 + v.size()));
     p = Coded::WriteVarint64ToArray(v.size(), p);
     std::memcpy(p, v.data(), v.size());
     Done(p + v.size());

@@ -115,9 +115,9 @@ class ToneServiceImpl final
                                          grpc::ByteBuffer* response) override;
   // ScoreArticle's work and its log line, apart from the API flavour: the
   // callback handler above finishes the call with its status; in-process
-  // callers (the fuzzer) pass any context.
-  // `response` receives the serialized ScoreArticleResponse, written
-  // straight from the engine's result (EncodeScoreArticleResponse).
+  // callers (the fuzzer) pass any context. `response` receives the
+  // serialized ScoreArticleResponse, written straight from the engine's
+  // result (EncodeScoreArticleResponse).
   grpc::Status HandleScoreArticle(grpc::ServerContextBase* context,
                                   const v1::ScoreArticleRequest& request,
                                   std::string* response);
@@ -174,14 +174,15 @@ class ToneServiceImpl final
 
   // On `pool`, or on the calling thread when `raw_request` is at most
   // `inline_bytes` long (work too short to be worth a hand-over to another
-  // thread and back; 0: always on `pool`, even an empty request): parses `raw_request` as a Request, runs `handle` (which
-  // returns the call's status, and logs it), serializes the response into
-  // `raw_response` and finishes the call; both messages live on an arena of
-  // the call's. A Response of std::string is the response already
-  // serialized, which `raw_response` takes over without a copy. A request that does not parse is INVALID_ARGUMENT naming
-  // the field; a call cancelled or past its deadline while it waited is
-  // CANCELLED without running `handle`. Both are logged under `method` (a
-  // literal).
+  // thread and back; 0: always on `pool`, even an empty request): parses
+  // `raw_request` as a Request, runs `handle` (which returns the call's
+  // status, and logs it), serializes the response into `raw_response` and
+  // finishes the call. Both messages live on an arena of the call's; a
+  // Response of std::string is the response already serialized, which
+  // `raw_response` takes over without a copy. A request that does not parse
+  // is INVALID_ARGUMENT naming the field; a call cancelled or past its
+  // deadline while it waited is CANCELLED without running `handle`. Both
+  // are logged under `method` (a literal).
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* ServeOnPool(grpc::CallbackServerContext* context,
                                         WorkerPool* pool,

@@ -76,7 +76,9 @@ TEST(EncodeArticleScore, SameBytesAsTheMessageForRealArticles) {
     ASSERT_THAT(r, IsOk());
     ASSERT_TRUE(r->general.has_value());
     with_evidence += !r->evidence.empty();
-    for (const Evidence& e : r->evidence) with_modifiers += !e.modifiers.empty();
+    for (const Evidence& e : r->evidence) {
+      with_modifiers += !e.modifiers.empty();
+    }
     ExpectSameBytes(*r, MakeArticle(text));
   }
   // The texts did exercise the evidence and its modifiers.
