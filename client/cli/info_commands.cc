@@ -55,6 +55,7 @@ std::vector<std::pair<std::string, std::string>> InfoFields(
           {"gazetteer_version", r.gazetteer_version()},
           {"gazetteer_fingerprint", r.gazetteer_fingerprint()},
           {"actors", absl::StrCat(r.actors())},
+          {"organizations", absl::StrCat(r.organizations())},
           {"general_lexicon", r.general_lexicon()}};
 }
 

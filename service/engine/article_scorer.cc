@@ -68,6 +68,10 @@ const std::string& ArticleScorer::Code(int actor) const {
   return model_.gazetteer().actors[actor].code;
 }
 
+bool ArticleScorer::IsOrganization(int actor) const {
+  return model_.gazetteer().actors[actor].organization;
+}
+
 bool ArticleScorer::IsStrong(const Mention& m) const {
   return !m.locative && m.kind != AliasKind::kPeople;
 }
@@ -89,6 +93,9 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
     const SignalMatch& m = ws_.signals[i];
     const SignalEntry& entry = signals[m.entry];
     if (entry.quad == QuadClass::kNeutral) continue;
+    // A word of an actor's name is no signal: "the Organisation of Islamic
+    // Cooperation", "the Gulf Cooperation Council".
+    if (ws_.mention_at[m.first_token] >= 0) continue;
     // Built in place: an Evidence is large, and moving one costs as much as
     // filling it.
     Evidence& ev = result->evidence.emplace_back();
@@ -406,9 +413,26 @@ const Mention* ArticleScorer::AgentRightBefore(const Mention* last,
                                                const SignalMatch& m) const {
   if (last == nullptr) return nullptr;
   if (last->end_token == m.first_token) return last;
+  const StructuralWords& sw = model_.words();
+  // "<last>'s decision to <signal>", "<last>'s surprise move to join the
+  // <signal>": the possessor's act, whoever welcomes or condemns it.
+  if (text_.tokens[last->end_token].word == sw.possessive) {
+    auto lower_word = [&](uint32_t t) {
+      return text_.tokens[t].Has(kWordToken) &&
+             !text_.tokens[t].Has(kCapitalized);
+    };
+    uint32_t t = last->end_token + 1;
+    const uint32_t nouns_end = std::min(t + 2, m.first_token);
+    while (t < nouns_end && text_.tokens[t].word != sw.to && lower_word(t)) ++t;
+    if (t > last->end_token + 1 && t < m.first_token &&
+        text_.tokens[t].word == sw.to && m.first_token - t <= 3) {
+      bool plain = true;
+      for (++t; t < m.first_token; ++t) plain = plain && lower_word(t);
+      if (plain) return last;
+    }
+  }
   // "<last> over|about|for|regarding [the|its|...] [modifiers] <signal>":
   // up to three lower-case words between the preposition and the signal.
-  const StructuralWords& sw = model_.words();
   uint32_t t = m.first_token;
   for (int skipped = 0; skipped <= 3 && t > last->end_token; ++skipped, --t) {
     const Token& before = text_.tokens[t - 1];
@@ -501,14 +525,16 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   // Places and populations act only when nobody else does.
   ActorSet strong;
   for (uint32_t i = first_mention; i < end_mention; ++i) {
-    if (IsStrong(ws_.mentions[i])) strong.Insert(ws_.mentions[i].actor);
+    if (IsStrong(ws_.mentions[i]) && Acts(ws_.mentions[i])) {
+      strong.Insert(ws_.mentions[i].actor);
+    }
   }
   const bool strong_only =
       strong.size() >= 2 && (anchor < 0 || strong.Contains(anchor));
   MentionList before, after;
   for (uint32_t i = first_mention; i < end_mention; ++i) {
     const Mention& mm = ws_.mentions[i];
-    if (strong_only && !IsStrong(mm)) continue;
+    if ((strong_only && !IsStrong(mm)) || !Acts(mm)) continue;
     (mm.end_token <= m.first_token ? before : after).push_back(&mm);
   }
   auto first_other = [](const MentionList& v,
@@ -561,11 +587,21 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     src_before = true;
     tgt = other_of(src);
   } else if (before.size() >= 2 && Coordinated(*before[0], *before[1]) &&
+             std::all_of(before.begin() + 2, before.end(),
+                         [&](const Mention* x) {
+                           return x->actor == before[0]->actor ||
+                                  x->actor == before[1]->actor ||
+                                  IntroducedByBy(*x) ||
+                                  x->kind == AliasKind::kAdjective;
+                         }) &&
              std::all_of(after.begin(), after.end(), [&](const Mention* x) {
                return IntroducedByBy(*x);
              })) {
     // "Saudi Arabia and Iran normalised relations (in a deal brokered by
-    // China)": a joint act of the pair, with no direction.
+    // China)", "signed a Russian-brokered agreement": a joint act of the
+    // pair, with no direction. Not when a third actor is named between the
+    // pair and the signal: "the EU and Japan criticised China over its
+    // curbs".
     Pair joint;
     joint.source = before[0]->actor;
     joint.target = before[1]->actor;
@@ -624,6 +660,7 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   ActorSet sentence_actors, clause_actors;
   for (uint32_t i = first; i < end; ++i) {
     const Mention& mm = ws_.mentions[i];
+    if (!Acts(mm)) continue;
     sentence_actors.Insert(mm.actor);
     if (ws_.clause[mm.first_token] == clause) {
       if (cf == end) cf = i;
@@ -645,17 +682,36 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   }
   if (p.source < 0) return false;
   const size_t index = result->evidence.size() - 1;
-  if (p.also_target >= 0 || p.also_source >= 0) {
-    // "China criticised the United States and India", "Seoul and Tokyo
-    // pledged closer cooperation with Washington": once per dyad.
+  // "China criticised the United States and India", "Seoul and Tokyo
+  // pledged closer cooperation with Washington": once per dyad.
+  Pair q = p;
+  const bool two = p.also_target >= 0 || p.also_source >= 0;
+  if (p.also_target >= 0) {
+    q.target = p.also_target;
+  } else if (p.also_source >= 0) {
+    q.source = p.also_source;
+  }
+  // An organisation on one side scores no dyad ("the EU welcomed Serbia's
+  // decision"), and its signal goes to no other pair; but its coordinated
+  // partner's pair counts ("the EU and Japan criticised China").
+  const bool p_org = IsOrganization(p.source) || IsOrganization(p.target);
+  const bool q_org = IsOrganization(q.source) || IsOrganization(q.target);
+  if (p_org && (!two || q_org)) {
+    Evidence& ev = result->evidence[index];
+    ev.attribution = Attribution::kOrganization;
+    if (!p.mutual) {
+      ev.source = Code(p.source);
+      ev.target = Code(p.target);
+    }
+    return true;
+  }
+  if (p_org) {
+    SetDyad(q.source, q.target, q, how, true, index, result);
+    return true;
+  }
+  if (two && !q_org) {
     Evidence copy = result->evidence[index];
     result->evidence.push_back(std::move(copy));
-    Pair q = p;
-    if (p.also_target >= 0) {
-      q.target = p.also_target;
-    } else {
-      q.source = p.also_source;
-    }
     SetDyad(q.source, q.target, q, how, true, result->evidence.size() - 1,
             result);
   }
@@ -667,8 +723,9 @@ void ArticleScorer::AttributeImplicit(const SignalMatch& m, size_t evidence,
                                       ArticleResult* result) {
   if (main_a_ < 0) return;
   const uint32_t sentence = text_.tokens[m.first_token].sentence;
-  const uint32_t first = ws_.sentence_mentions[sentence];
   const uint32_t end = ws_.sentence_mentions[sentence + 1];
+  uint32_t first = ws_.sentence_mentions[sentence];
+  while (first < end && !Acts(ws_.mentions[first])) ++first;
   const bool marker = SentenceHas(sentence, ModifierKind::kDyadMarker);
   const bool cue = SentenceHas(sentence, ModifierKind::kSpeakerCue);
   if (first < end) {

@@ -88,7 +88,9 @@ class ArticleScorer {
   // if any: the last of `before` when it stands right before the signal
   // ("the Russian invasion", "Tokyo criticised"), or right before the
   // preposition that makes the signal the topic of another act ("sanctions
-  // on Russia over the invasion", "criticised China over its drills").
+  // on Russia over the invasion", "criticised China over its drills"), or
+  // when it owns the decision the signal is the object of ("welcomed
+  // Serbia's decision to impose sanctions").
   const Mention* AgentRightBefore(const Mention* last,
                                   const SignalMatch& m) const;
   // Whether token t ends like a past participle ("-ed", "-en").
@@ -106,6 +108,13 @@ class ArticleScorer {
   void Aggregate(const std::vector<DyadKey>& extra_dyads,
                  ArticleResult* result);
   const std::string& Code(int actor) const;
+  // Whether `actor` is an international organisation (no dyads).
+  bool IsOrganization(int actor) const;
+  // Whether `m` may act or be acted upon: not an organisation named as a
+  // place ("at the UN", "in the EU").
+  bool Acts(const Mention& m) const {
+    return !m.locative || !IsOrganization(m.actor);
+  }
 
   const CompiledModel& model_;
   ScoringWorkspace& ws_;

@@ -468,11 +468,16 @@ uint32_t CompiledModel::MentionAt(
     m.alias = best_alias;
     m.actor = gazetteer_.aliases[best_alias].actor;
     m.kind = gazetteer_.aliases[best_alias].kind;
-    // "in Islamabad", "in northern Kosovo".
+    // "in Islamabad", "in northern Kosovo"; and the post of an envoy,
+    // which is not the actor: "the US ambassador to the UN accused".
     const uint32_t first = text.sentences[t.sentence].first_token;
     for (uint32_t back = 1; back <= 2 && i >= first + back; ++back) {
       const Token& p = tokens[i - back];
-      if (IsLocativeWord(text.Norm(p))) m.locative = true;
+      if (IsLocativeWord(text.Norm(p)) ||
+          (p.word == words_.to && i >= first + back + 1 &&
+           IsTitle(tokens[i - back - 1].word))) {
+        m.locative = true;
+      }
       if (!p.Has(kWordToken) || p.Has(kCapitalized)) break;
     }
     out->push_back(m);

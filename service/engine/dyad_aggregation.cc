@@ -55,6 +55,7 @@ void ArticleScorer::CountCoMentions() {
     for (uint32_t i = ws_.sentence_mentions[s];
          i < ws_.sentence_mentions[s + 1]; ++i) {
       const int a = ws_.mentions[i].actor;
+      if (IsOrganization(a)) continue;  // no dyads
       if (std::find(actors.begin(), actors.end(), a) == actors.end() &&
           actors.size() < kMaxActorsPerSentence) {
         actors.push_back(a);
@@ -90,7 +91,7 @@ void ArticleScorer::ChooseMainDyad() {
   // Nobody named together: the two most mentioned actors, if two.
   absl::flat_hash_map<int, int> counts;
   for (const Mention& m : ws_.mentions) {
-    if (IsStrong(m)) ++counts[m.actor];
+    if (IsStrong(m) && !IsOrganization(m.actor)) ++counts[m.actor];
   }
   std::vector<std::pair<int, int>> ranked(counts.begin(), counts.end());
   std::sort(ranked.begin(), ranked.end(), [&](const auto& x, const auto& y) {
@@ -106,9 +107,10 @@ void ArticleScorer::ChooseMainDyad() {
 void ArticleScorer::Aggregate(const std::vector<DyadKey>& extra_dyads,
                               ArticleResult* result) {
   const auto& actors = model_.gazetteer().actors;
-  // Actors by mentions.
+  // Countries by mentions.
   absl::flat_hash_map<int, size_t> actor_row;
   for (const Mention& m : ws_.mentions) {
+    if (IsOrganization(m.actor)) continue;
     auto [it, inserted] = actor_row.emplace(m.actor, result->actors.size());
     if (inserted) {
       ActorCount c;

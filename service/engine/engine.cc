@@ -33,6 +33,7 @@ absl::string_view AttributionName(Attribution a) {
     case Attribution::kMainDyadSpeaker: return "main_dyad_speaker";
     case Attribution::kMainDyadMarker: return "main_dyad_marker";
     case Attribution::kMainDyadContext: return "main_dyad_context";
+    case Attribution::kOrganization: return "organization";
   }
   return "none";
 }
@@ -86,7 +87,9 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromContents(
   engine->info_.gazetteer_fingerprint = g->fingerprint;
   engine->info_.lexicon_version = l->version;
   engine->info_.lexicon_fingerprint = l->fingerprint;
-  engine->info_.actors = static_cast<int>(g->actors.size());
+  for (const Actor& a : g->actors) {
+    ++(a.organization ? engine->info_.organizations : engine->info_.actors);
+  }
   engine->info_.aliases = static_cast<int>(g->aliases.size());
   engine->info_.signals = static_cast<int>(l->signals.size());
   if (general != nullptr) {
@@ -102,9 +105,9 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromContents(
   return std::unique_ptr<const Engine>(std::move(engine));
 }
 
-bool Engine::IsKnownActor(absl::string_view code) const {
+bool Engine::IsKnownCountry(absl::string_view code) const {
   for (const Actor& a : model_->gazetteer().actors) {
-    if (a.code == code) return true;
+    if (a.code == code && !a.organization) return true;
   }
   return false;
 }

@@ -57,7 +57,8 @@ struct ModelInfo {
   std::string lexicon_version;
   std::string lexicon_fingerprint;
   std::string general_lexicon;  // "" when none is loaded
-  int actors = 0;
+  int actors = 0;         // countries and territories
+  int organizations = 0;  // international organisations
   int aliases = 0;
   int signals = 0;
 };
@@ -85,8 +86,9 @@ class Engine {
   // this Engine (see result.h): both must outlive the views it reads.
   absl::StatusOr<ArticleResult> Score(const ArticleInput& input) const;
 
-  // True if `code` is an actor of the gazetteer.
-  bool IsKnownActor(absl::string_view code) const;
+  // True if `code` is a country (or territory) of the gazetteer: one that
+  // can be half of a dyad. Organisations are not.
+  bool IsKnownCountry(absl::string_view code) const;
 
   const ModelInfo& info() const { return info_; }
   const CompiledModel& model() const { return *model_; }

@@ -1,5 +1,7 @@
 #include "service/engine/gazetteer.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -59,6 +61,9 @@ class GazetteerParser {
 
  private:
   absl::Status ParseCountry(absl::string_view rest);
+  absl::Status ParseOrganization(absl::string_view rest);
+  absl::Status AddActor(absl::string_view code, absl::string_view name,
+                        bool organization);
   absl::Status ParseAliases(AliasKind kind, absl::string_view rest);
   absl::Status ParsePerson(absl::string_view rest);
   absl::Status ParseVetoes(absl::string_view rest);
@@ -81,11 +86,14 @@ absl::StatusOr<GazetteerData> GazetteerParser::Parse() {
     absl::Status s;
     if (keyword == "country") {
       s = ParseCountry(line);
+    } else if (keyword == "organization") {
+      s = ParseOrganization(line);
     } else if (keyword == "title") {
       s = ParseTitles(line);
     } else if (data_.actors.empty()) {
       s = reader_.Error("\"", keyword,
-                        "\" before the first \"country\" line");
+                        "\" before the first \"country\" or \"organization\" "
+                        "line");
     } else if (keyword == "person") {
       s = ParsePerson(line);
     } else if (keyword == "veto") {
@@ -100,13 +108,14 @@ absl::StatusOr<GazetteerData> GazetteerParser::Parse() {
       }
       if (!known) {
         s = reader_.Error("unknown line type \"", keyword,
-                          "\" (expected country, name, adj, people, "
-                          "capital, seat, person, veto or title)");
+                          "\" (expected country, organization, name, adj, "
+                          "people, capital, seat, person, veto or title)");
       }
     }
     if (!s.ok()) return s;
   }
-  if (data_.actors.empty()) {
+  if (std::none_of(data_.actors.begin(), data_.actors.end(),
+                   [](const Actor& a) { return !a.organization; })) {
     return reader_.Error("no \"country\" block in the file");
   }
   return std::move(data_);
@@ -122,14 +131,37 @@ absl::Status GazetteerParser::ParseCountry(absl::string_view rest) {
                          "\" is not three capital letters (ISO 3166-1 "
                          "alpha-3)");
   }
-  if (rest.empty()) return reader_.Error("country ", code, " has no name");
+  return AddActor(code, rest, /*organization=*/false);
+}
+
+absl::Status GazetteerParser::ParseOrganization(absl::string_view rest) {
+  const absl::string_view code = TakeWord(&rest);
+  bool valid = code.size() >= 2 && code.size() <= 8 &&
+               absl::ascii_isupper(code[0]);
+  for (char c : code) {
+    valid = valid && (absl::ascii_isupper(c) || absl::ascii_isdigit(c));
+  }
+  if (!valid) {
+    return reader_.Error("organization code \"", code,
+                         "\" is not 2 to 8 capital letters and digits, "
+                         "starting with a letter");
+  }
+  return AddActor(code, rest, /*organization=*/true);
+}
+
+absl::Status GazetteerParser::AddActor(absl::string_view code,
+                                       absl::string_view name,
+                                       bool organization) {
+  const char* what = organization ? "organization " : "country ";
+  if (name.empty()) return reader_.Error(what, code, " has no name");
   const auto [it, inserted] =
       codes_.emplace(std::string(code), reader_.line_number());
   if (!inserted) {
-    return reader_.Error("country ", code, " is already defined on line ",
+    return reader_.Error(what, code, " is already defined on line ",
                          it->second);
   }
-  data_.actors.push_back(Actor{std::string(code), std::string(rest)});
+  data_.actors.push_back(
+      Actor{std::string(code), std::string(name), organization});
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
-// The gazetteer: the actors (states and territories) and the names by which
-// the news refers to them. This header is the parsed, uncompiled form; see
-// compiled_model.h for the matcher and docs/data-formats.md for the format.
+// The gazetteer: the actors (states, territories and international
+// organisations) and the names by which the news refers to them. This header
+// is the parsed, uncompiled form; see compiled_model.h for the matcher and
+// docs/data-formats.md for the format.
 
 #ifndef DYADTONE_SERVICE_ENGINE_GAZETTEER_H_
 #define DYADTONE_SERVICE_ENGINE_GAZETTEER_H_
@@ -29,8 +30,13 @@ enum class Role { kNone, kHeadOfState, kHeadOfGovernment, kForeignMinister,
                   kOfficial };
 
 struct Actor {
-  std::string code;  // ISO 3166-1 alpha-3, "XKX" for Kosovo
+  std::string code;  // ISO 3166-1 alpha-3, "XKX" for Kosovo; or, for an
+                     // organisation, its own code ("EU", "NATO")
   std::string name;  // display name
+  // An international organisation ("the EU", "NATO"): it acts and is acted
+  // upon, so that its signals are not given to the countries around it, but
+  // it forms no dyad.
+  bool organization = false;
 };
 
 struct Alias {

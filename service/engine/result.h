@@ -61,6 +61,8 @@ enum class Attribution {
   kMainDyadSpeaker,  // one side named, the other implied ("we value ...")
   kMainDyadMarker,   // "the two countries", "both sides", "bilateral"
   kMainDyadContext,  // a speaker of the main dyad continues from before
+  kOrganization,     // an organisation acts or is acted upon ("the EU
+                     // welcomed Serbia's decision"): scores no dyad
 };
 
 absl::string_view AttributionName(Attribution a);

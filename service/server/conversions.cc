@@ -61,6 +61,8 @@ v1::Attribution ToProto(Attribution a) {
     case Attribution::kMainDyadMarker: return v1::ATTRIBUTION_MAIN_DYAD_MARKER;
     case Attribution::kMainDyadContext:
       return v1::ATTRIBUTION_MAIN_DYAD_CONTEXT;
+    case Attribution::kOrganization:
+      return v1::ATTRIBUTION_ORGANIZATION;
   }
   return v1::ATTRIBUTION_UNSPECIFIED;
 }
@@ -438,7 +440,7 @@ absl::StatusOr<DyadKey> DyadFromProto(const v1::Dyad& dyad,
                        "\" is not an ISO 3166-1 alpha-3 code (three capital "
                        "letters)"));
     }
-    if (!engine.IsKnownActor(*code)) {
+    if (!engine.IsKnownCountry(*code)) {
       return absl::InvalidArgumentError(absl::StrCat(
           field, ": unknown country code \"", *code, "\""));
     }

@@ -504,6 +504,7 @@ grpc::Status ToneServiceImpl::GetServerInfo(
   response->set_general_lexicon(info.general_lexicon);
   response->set_store_backend(store_->backend());
   response->set_actors(info.actors);
+  response->set_organizations(info.organizations);
   response->set_signals(info.signals);
   absl::StatusOr<int64_t> count = store_->CountArticles();
   if (!count.ok()) return log.Done(ToGrpcStatus(count.status()));

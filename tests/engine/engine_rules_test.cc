@@ -382,6 +382,94 @@ TEST_F(EngineRulesTest, AnEventsAgentStandsRightBeforeIt) {
   EXPECT_EQ(r.evidence[1].source, "USA");
 }
 
+// "<X>'s decision to <signal>": X acts, whoever welcomes or condemns it.
+TEST_F(EngineRulesTest, AnActOfTheOwnerOfADecision) {
+  const ArticleResult r =
+      Score("China criticised India's decision to attack Pakistan.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[0].source, "CHN");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+  EXPECT_EQ(r.evidence[1].text, "attack");
+  EXPECT_EQ(r.evidence[1].source, "IND");
+  EXPECT_EQ(r.evidence[1].target, "PAK");
+
+  const ArticleResult joined =
+      Score("China criticised India's surprise move to join the attack on "
+            "Pakistan.");
+  ASSERT_EQ(joined.evidence.size(), 2u);
+  EXPECT_EQ(joined.evidence[1].source, "IND");
+  EXPECT_EQ(joined.evidence[1].target, "PAK");
+}
+
+// An organisation acts and is acted upon, so its signals go to no country
+// pair around it; it forms no dyad and is not among the actors.
+TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
+  ArticleResult r =
+      Score("The EU criticised Pakistan's decision to attack India.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  const Evidence& criticised = r.evidence[0];
+  EXPECT_EQ(criticised.attribution, Attribution::kOrganization);
+  EXPECT_EQ(criticised.source, "EU");
+  EXPECT_EQ(criticised.target, "PAK");
+  EXPECT_FALSE(criticised.dyad.has_value());
+  EXPECT_EQ(r.evidence[1].source, "PAK");
+  EXPECT_EQ(r.evidence[1].target, "IND");
+  ASSERT_EQ(r.dyads.size(), 1u);
+  EXPECT_EQ(r.dyads[0].dyad, MakeDyadKey("IND", "PAK"));
+  EXPECT_EQ(r.dyads[0].signals, 1);
+  EXPECT_THAT(ActorCodes("The EU criticised Pakistan's decision to attack "
+                         "India."),
+              ElementsAre("IND", "PAK"));
+
+  // Without the EU as an actor, the speaker of the main dyad would take it.
+  r = Score("Pakistan and the United States met in Islamabad. Pakistan "
+            "criticised the European Union.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kOrganization);
+  EXPECT_EQ(r.evidence[0].target, "EU");
+  EXPECT_EQ(Dyad(r, "PAK", "USA")->signals, 0);
+
+  // The organisation's coordinated partner keeps its pair, once.
+  r = Score("The EU and China criticised India.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "CHN");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+  EXPECT_LT(Dyad(r, "CHN", "IND")->tone, 0);
+
+  // Named as a place, an organisation neither acts nor is acted upon.
+  r = Score("Pakistan criticised India at the EU summit.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+
+  // Nor does the post of an envoy: the envoy's country acts.
+  r = Score("The Pakistani ambassador to the EU criticised India.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+
+  // A veto: "non-EU" names no actor.
+  EXPECT_THAT(ActorCodes("Pakistan and other non-EU states criticised "
+                         "China."),
+              ElementsAre("CHN", "PAK"));
+  EXPECT_LT(Tone("Pakistan and other non-EU states criticised China.", "CHN",
+                 "PAK"),
+            0);
+
+  // Dyads of interest are countries only.
+  EXPECT_TRUE(engine_->IsKnownCountry("PAK"));
+  EXPECT_FALSE(engine_->IsKnownCountry("EU"));
+  EXPECT_EQ(engine_->info().organizations, 2);
+}
+
+// A signal word inside an actor's name is part of the name.
+TEST_F(EngineRulesTest, AWordOfAnActorsNameIsNoSignal) {
+  EXPECT_TRUE(Score("China and India attended the Shanghai Cooperation "
+                    "Organisation meeting.")
+                  .evidence.empty());
+  EXPECT_EQ(Score("China and India pledged cooperation.").evidence.size(), 1u);
+}
+
 TEST_F(EngineRulesTest, NamesAfterATitleAreLearntForTheArticle) {
   const ArticleResult r = Score(
       "US Deputy Secretary of State Wendy Sherman spoke to reporters. "

@@ -50,6 +50,34 @@ TEST(ParseGazetteer, ReadsEveryLineKind) {
   EXPECT_THAT(g->titles, ElementsAre("foreign", "minister"));
 }
 
+TEST(ParseGazetteer, ReadsOrganizationBlocks) {
+  const absl::StatusOr<GazetteerData> g = ParseGazetteer(
+      "@version 7\n"
+      "country SRB Serbia\n"
+      "name Serbia\n"
+      "organization EU European Union\n"
+      "name European Union; =EU\n"
+      "seat Brussels\n"
+      "person 2019-12-01..2024-11-30 official Josep Borrell\n"
+      "organization G20 Group of Twenty\n"
+      "name G20\n",
+      "g.txt");
+  ASSERT_THAT(g, IsOk());
+  ASSERT_EQ(g->actors.size(), 3u);
+  EXPECT_FALSE(g->actors[0].organization);
+  EXPECT_EQ(g->actors[1].code, "EU");
+  EXPECT_EQ(g->actors[1].name, "European Union");
+  EXPECT_TRUE(g->actors[1].organization);
+  EXPECT_EQ(g->actors[2].code, "G20");
+  EXPECT_TRUE(g->actors[2].organization);
+  ASSERT_EQ(g->aliases.size(), 6u);
+  EXPECT_EQ(g->aliases[2].actor, 1);
+  EXPECT_EQ(g->aliases[2].case_rule, CaseRule::kAcronym);
+  EXPECT_EQ(g->aliases[4].kind, AliasKind::kPerson);
+  EXPECT_EQ(g->aliases[4].actor, 1);
+  EXPECT_EQ(g->aliases[5].actor, 2);
+}
+
 struct BadFile {
   std::string content;
   std::string error;  // expected in the message
@@ -61,7 +89,8 @@ TEST(ParseGazetteer, RejectsMalformedFilesWithFileLineAndReason) {
       {"", "g.txt: file is empty"},
       {"country PAK Pakistan\n", "g.txt:1: expected \"@version V\""},
       {"@version 1\nname Pakistan\n",
-       "g.txt:2: \"name\" before the first \"country\" line"},
+       "g.txt:2: \"name\" before the first \"country\" or \"organization\" "
+       "line"},
       {"@version 1\ncountry PK Pakistan\n",
        "g.txt:2: country code \"PK\" is not three capital letters"},
       {"@version 1\ncountry PAK\n", "g.txt:2: country PAK has no name"},
@@ -83,6 +112,15 @@ TEST(ParseGazetteer, RejectsMalformedFilesWithFileLineAndReason) {
       {head + "name ^\n", "g.txt:3: alias \"\" has no words"},
       {"@version 1\ncountry PAK Pak\xFFistan\n", "g.txt: invalid UTF-8 at byte"},
       {"@version 1\n", "g.txt:1: no \"country\" block"},
+      {"@version 1\norganization EU European Union\nname EU\n",
+       "g.txt:3: no \"country\" block"},
+      {"@version 1\norganization E European Union\n",
+       "g.txt:2: organization code \"E\" is not 2 to 8 capital letters"},
+      {"@version 1\norganization Eu European Union\n",
+       "g.txt:2: organization code \"Eu\""},
+      {"@version 1\norganization EU\n", "g.txt:2: organization EU has no name"},
+      {head + "organization PAK Pakistan Union\n",
+       "g.txt:3: organization PAK is already defined on line 2"},
   };
   for (const BadFile& c : cases) {
     EXPECT_THAT(ParseGazetteer(c.content, "g.txt"),
@@ -98,7 +136,13 @@ TEST(ParseGazetteer, TheShippedFileLoads) {
       ParseGazetteer(ReadTestFile(path), path);
   ASSERT_THAT(g, IsOk());
   // Every UN member and observer state, and the territories.
-  EXPECT_GE(g->actors.size(), 195u);
+  int countries = 0, organizations = 0;
+  for (const Actor& a : g->actors) {
+    ++(a.organization ? organizations : countries);
+  }
+  EXPECT_GE(countries, 195);
+  // The organisations that news names most: the EU, the UN, NATO, ...
+  EXPECT_GE(organizations, 20);
 }
 
 }  // namespace

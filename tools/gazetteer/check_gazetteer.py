@@ -6,7 +6,8 @@ warnings. Not part of the build; run by hand after editing the gazetteer:
 
     /usr/bin/python3 tools/gazetteer/check_gazetteer.py [data/gazetteer.txt]
 
-Checks: @version first; `country CODE NAME` with CODE three capitals and unique; known line
+Checks: @version first; `country CODE NAME` with CODE three capitals and unique, and
+`organization CODE NAME` with CODE of 2 to 8 capitals and digits, unique among all codes; known line
 kinds (including the engine's `title` lines of title words); well-formed aliases and case
 markers; person lines `person FROM..TO ROLE aliases` with valid dates (FROM <= TO) and roles;
 veto phrases of at least two tokens; no alias (other than person aliases) listed twice, compared
@@ -171,18 +172,19 @@ def main(path):
                     errors.append(f"{where}: title {a!r} has a punctuation token")
                 titles.update(w.casefold() for w in tokenize(a))
             continue
-        if kind == "country":
+        if kind in ("country", "organization"):
             m = re.fullmatch(r"(\S+)\s+(.+)", rest)
             if not m:
-                errors.append(f"{where}: country line needs CODE NAME")
+                errors.append(f"{where}: {kind} line needs CODE NAME")
                 continue
             code, disp = m.groups()
-            if not re.fullmatch(r"[A-Z]{3}", code):
+            pattern = r"[A-Z]{3}" if kind == "country" else r"[A-Z][A-Z0-9]{1,7}"
+            if not re.fullmatch(pattern, code):
                 errors.append(f"{where}: bad code {code!r}")
             if code in actors:
-                errors.append(f"{where}: duplicate country code {code}")
+                errors.append(f"{where}: duplicate code {code}")
             cur = {"code": code, "display": disp, "aliases": [], "persons": [], "vetoes": [],
-                   "kinds": defaultdict(int), "line": ln}
+                   "kinds": defaultdict(int), "line": ln, "organization": kind == "organization"}
             actors[code] = cur
             order.append(code)
             continue
@@ -307,10 +309,13 @@ def main(path):
         print("warning:", w)
     for e in errors:
         print("ERROR:", e)
-    print(f"actors {len(order)}; title words {len(titles)}; non-person aliases {n_alias}; veto phrases {n_veto}; "
+    n_org = sum(1 for c in order if actors[c]["organization"])
+    print(f"actors {len(order) - n_org}; organizations {n_org}; title words {len(titles)}; non-person aliases {n_alias}; veto phrases {n_veto}; "
           f"person lines {n_plines} (person aliases {n_palias}); "
           f"countries with persons {sum(1 for c in order if actors[c]['persons'])}")
-    if order != sorted(order):
+    countries = [c for c in order if not actors[c]["organization"]]
+    organizations = [c for c in order if actors[c]["organization"]]
+    if countries != sorted(countries) or organizations != sorted(organizations):
         print("note: blocks are not sorted by code")
     return 1 if errors else 0
 
