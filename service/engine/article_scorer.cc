@@ -518,10 +518,60 @@ int ArticleScorer::CoordinatedPartner(const Mention& m, int exclude) const {
   return -1;
 }
 
+const Mention* ArticleScorer::QuoteSpeaker(const SignalMatch& m,
+                                           uint32_t first_mention,
+                                           uint32_t end_mention) const {
+  const auto& tokens = text_.tokens;
+  const Sentence& s = text_.sentences[tokens[m.first_token].sentence];
+  auto is_quote = [&](uint32_t t) { return text_.Norm(tokens[t]) == "\""; };
+  auto is_speech = [&](uint32_t t) {
+    const absl::string_view w = text_.Norm(tokens[t]);
+    for (absl::string_view v : {"said", "says", "say", "told", "tells",
+                                "added", "adds", "stated", "wrote", "noted",
+                                "insisted", "stressed", "declared",
+                                "tweeted"}) {
+      if (w == v) return true;
+    }
+    return false;
+  };
+  // Inside a quotation: an odd number of quotes before the signal in its
+  // sentence, and one after it.
+  int opened = 0;
+  uint32_t open = 0;
+  for (uint32_t t = s.first_token; t < m.first_token; ++t) {
+    if (is_quote(t)) ++opened, open = t;
+  }
+  if (opened % 2 == 0) return nullptr;
+  uint32_t close = m.end_token;
+  while (close < s.end_token && !is_quote(close)) ++close;
+  if (close >= s.end_token) return nullptr;
+  // '," said China's foreign ministry' or '," China's foreign ministry
+  // said': a mention within two words of the quote, and a verb of speech
+  // before it or within six words after it.
+  for (uint32_t i = first_mention; i < end_mention; ++i) {
+    const Mention& x = ws_.mentions[i];
+    // A quotation with its own subject keeps it: '"The United States
+    // values its ties with India," Pakistan's minister said'.
+    if (x.first_token > open && x.end_token <= m.first_token && Acts(x)) {
+      return nullptr;
+    }
+    if (x.first_token <= close) continue;
+    if (x.first_token > close + 3 || !Acts(x) || !IsStrong(x)) return nullptr;
+    if (is_speech(close + 1)) return &x;
+    const uint32_t stop = std::min(x.end_token + 6, s.end_token);
+    for (uint32_t t = x.end_token; t < stop; ++t) {
+      if (is_speech(t)) return &x;
+      if (is_quote(t)) break;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
 ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
                                             uint32_t end_mention,
                                             const SignalMatch& m,
-                                            int anchor) const {
+                                            const Mention* anchor) const {
   // Places and populations act only when nobody else does.
   ActorSet strong;
   for (uint32_t i = first_mention; i < end_mention; ++i) {
@@ -530,7 +580,8 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     }
   }
   const bool strong_only =
-      strong.size() >= 2 && (anchor < 0 || strong.Contains(anchor));
+      strong.size() >= 2 &&
+      (anchor == nullptr || strong.Contains(anchor->actor));
   MentionList before, after;
   for (uint32_t i = first_mention; i < end_mention; ++i) {
     const Mention& mm = ws_.mentions[i];
@@ -561,23 +612,34 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     const Mention* t = first_other(after, from->actor);
     return t != nullptr ? t : last_other(before, from->actor);
   };
-  if (anchor >= 0) {
+  if (const Mention* speaker = anchor == nullptr
+                                   ? QuoteSpeaker(m, first_mention, end_mention)
+                                   : nullptr) {
+    // The speaker of a quotation acts in it, wherever the sentence names
+    // the other side.
+    src = speaker;
+    tgt = other_of(src);
+  } else if (anchor != nullptr) {
+    // The clause's one country acts when it is named before the signal,
+    // and is acted upon after it, even if the sentence named it earlier
+    // too ("Japan, which criticised China's build-up, welcomed the talks
+    // with Beijing").
+    const int a = anchor->actor;
+    const auto is_anchor = [a](const Mention* x) { return x->actor == a; };
     const auto anchor_it =
-        std::find_if(before.begin(), before.end(),
-                     [&](const Mention* x) { return x->actor == anchor; });
+        anchor->end_token <= m.first_token
+            ? std::find_if(before.begin(), before.end(), is_anchor)
+            : before.end();
     if (anchor_it != before.end()) {
       src = *anchor_it;
       src_before = true;
       tgt = other_of(src);
     } else {
-      const auto it = std::find_if(after.begin(), after.end(),
-                                   [&](const Mention* x) {
-                                     return x->actor == anchor;
-                                   });
+      const auto it = std::find_if(after.begin(), after.end(), is_anchor);
       if (it == after.end()) return Pair();
       tgt = *it;
-      src = first_other(before, anchor);
-      if (src == nullptr) src = first_other(after, anchor);
+      src = first_other(before, a);
+      if (src == nullptr) src = first_other(after, a);
     }
   } else if (!before.empty() &&
              before.back()->end_token + 1 == m.first_token &&
@@ -671,12 +733,12 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   Pair p;
   Attribution how = Attribution::kNone;
   if (clause_actors.size() >= 2) {
-    p = PickPair(cf, ce, m, -1);
+    p = PickPair(cf, ce, m, nullptr);
     how = Attribution::kClause;
   }
   if (p.source < 0 && sentence_actors.size() >= 2) {
-    const int anchor =
-        clause_actors.size() == 1 ? clause_actors.front() : -1;
+    const Mention* anchor =
+        clause_actors.size() == 1 ? &ws_.mentions[cf] : nullptr;
     p = PickPair(first, end, m, anchor);
     how = Attribution::kSentence;
   }

@@ -74,8 +74,17 @@ class ArticleScorer {
   void AttributeImplicit(const SignalMatch& m, size_t evidence,
                          ArticleResult* result);
   int CoordinatedPartner(const Mention& m, int exclude) const;
+  // The pair of `m` among mentions [first_mention, end_mention). `anchor`,
+  // when picking from the whole sentence, is the one country named in the
+  // signal's clause.
   Pair PickPair(uint32_t first_mention, uint32_t end_mention,
-                const SignalMatch& m, int anchor) const;
+                const SignalMatch& m, const Mention* anchor) const;
+  // The speaker of the quotation `m` stands in, if the quotation names no
+  // country before `m` and the sentence names one right after it ("'We
+  // condemn this provocation,' China's foreign ministry said"), among
+  // mentions [first_mention, end_mention).
+  const Mention* QuoteSpeaker(const SignalMatch& m, uint32_t first_mention,
+                              uint32_t end_mention) const;
   void CountCoMentions();
   void ChooseMainDyad();
   void SetDyad(int x, int y, const Pair& p, Attribution how,

@@ -401,6 +401,47 @@ TEST_F(EngineRulesTest, AnActOfTheOwnerOfADecision) {
   EXPECT_EQ(joined.evidence[1].target, "PAK");
 }
 
+// The speaker named right after a quotation acts in it when the quotation
+// names no country before the signal.
+TEST_F(EngineRulesTest, TheSpeakerOfAQuotationActsInIt) {
+  ArticleResult r = Score(
+      "\"We deeply regret this provocation,\" China's foreign ministry said "
+      "of the American move.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "CHN");
+  EXPECT_EQ(r.evidence[0].target, "USA");
+
+  r = Score("\"We criticise this decision,\" said Pakistan's foreign "
+            "minister of the Indian move.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+
+  // A quotation with its own subject keeps it.
+  r = Score("\"The United States values its friendship with India,\" "
+            "Pakistan's foreign minister said.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "USA");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+
+  // Scare quotes name no speaker.
+  r = Score("India said the \"regret\" of the Chinese side was welcome.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "IND");
+}
+
+// The one country of a signal's clause is its target when named after the
+// signal, even if the sentence named it before.
+TEST_F(EngineRulesTest, TheClausesCountryKeepsItsPlace) {
+  const ArticleResult r = Score(
+      "Pakistan, which has long criticised China, deepened ties with "
+      "Beijing.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[1].text, "deepened ties");
+  EXPECT_EQ(r.evidence[1].source, "PAK");
+  EXPECT_EQ(r.evidence[1].target, "CHN");
+}
+
 // An organisation acts and is acted upon, so its signals go to no country
 // pair around it; it forms no dyad and is not among the actors.
 TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
