@@ -485,6 +485,15 @@ bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
   return t == m.end_token + 1 && text_.tokens[m.end_token].word == sw.from;
 }
 
+bool ArticleScorer::IsTopic(const Mention& m) const {
+  uint32_t b = m.first_token;
+  const StructuralWords& sw = model_.words();
+  if (b > 0 && text_.tokens[b - 1].word == sw.the) --b;
+  if (b == 0) return false;
+  const uint32_t w = text_.tokens[b - 1].word;
+  return w == sw.over || w == sw.about || w == sw.regarding;
+}
+
 int64_t ArticleScorer::ByBefore(const Mention& m) const {
   uint32_t b = m.first_token;
   const StructuralWords& sw = model_.words();
@@ -657,11 +666,11 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
                                   x->kind == AliasKind::kAdjective;
                          }) &&
              std::all_of(after.begin(), after.end(), [&](const Mention* x) {
-               return IntroducedByBy(*x);
+               return IntroducedByBy(*x) || IsTopic(*x);
              })) {
     // "Saudi Arabia and Iran normalised relations (in a deal brokered by
-    // China)", "signed a Russian-brokered agreement": a joint act of the
-    // pair, with no direction. Not when a third actor is named between the
+    // China)", "signed a Russian-brokered agreement", "remain at odds over
+    // the Falkland Islands": a joint act of the pair, with no direction. Not when a third actor is named between the
     // pair and the signal: "the EU and Japan criticised China over its
     // curbs".
     Pair joint;

@@ -110,6 +110,9 @@ class ArticleScorer {
   // Whether `from` follows the one-word noun signal `m` after "from": "a
   // sharp rebuke from Beijing", "aid from Japan" name the noun's source.
   bool NounFrom(const SignalMatch& m, const Mention& from) const;
+  // Whether `m` is the topic of what precedes it: "over|about|regarding
+  // [the] X".
+  bool IsTopic(const Mention& m) const;
   // The index of the "by" before `m` ("by X", "by the X"), or -1.
   int64_t ByBefore(const Mention& m) const;
   bool Coordinated(const Mention& x, const Mention& y) const;

@@ -442,6 +442,20 @@ TEST_F(EngineRulesTest, TheClausesCountryKeepsItsPlace) {
   EXPECT_EQ(r.evidence[1].target, "CHN");
 }
 
+// "X and Y ... over Z": Z is what the pair's joint act is about, not a
+// party to it.
+TEST_F(EngineRulesTest, ATopicIsNotAParty) {
+  const ArticleResult r =
+      Score("Pakistan and India have strained ties over China.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  ASSERT_TRUE(r.evidence[0].dyad.has_value());
+  EXPECT_EQ(*r.evidence[0].dyad, MakeDyadKey("IND", "PAK"));
+  EXPECT_TRUE(r.evidence[0].source.empty());  // joint: no direction
+  EXPECT_LT(Tone("Pakistan and India have strained ties over China.", "IND",
+                 "PAK"),
+            0);
+}
+
 // An organisation acts and is acted upon, so its signals go to no country
 // pair around it; it forms no dyad and is not among the actors.
 TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
