@@ -440,6 +440,14 @@ const Mention* ArticleScorer::AgentRightBefore(const Mention* last,
     if (w == sw.over || w == sw.about || w == sw.for_ || w == sw.regarding) {
       return t - 1 == last->end_token ? last : nullptr;
     }
+    // "accused Russia of blocking aid": the accused acts in the gerund.
+    if (w == sw.of) {
+      return t - 1 == last->end_token &&
+                     absl::EndsWith(text_.Norm(text_.tokens[m.first_token]),
+                                    "ing")
+                 ? last
+                 : nullptr;
+    }
     if (!before.Has(kWordToken) || before.Has(kCapitalized)) return nullptr;
   }
   return nullptr;
@@ -483,6 +491,40 @@ bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
   uint32_t t = from.first_token;
   if (t > 0 && text_.tokens[t - 1].word == sw.the) --t;
   return t == m.end_token + 1 && text_.tokens[m.end_token].word == sw.from;
+}
+
+bool ArticleScorer::IsDocumentAct(const SignalMatch& m) const {
+  if (m.end_token - m.first_token != 1 || m.first_token == 0) return false;
+  if (!absl::EndsWith(text_.Norm(text_.tokens[m.first_token]), "ing")) {
+    return false;
+  }
+  const absl::string_view noun = text_.Norm(text_.tokens[m.first_token - 1]);
+  for (absl::string_view d :
+       {"resolution", "resolutions", "statement", "statements", "motion",
+        "draft", "declaration", "letter", "report", "communique",
+        "communiqué", "bill", "text", "petition", "proposal", "editorial"}) {
+    if (noun == d) return true;
+  }
+  return false;
+}
+
+const Mention* ArticleScorer::LocatedIn(const SignalMatch& m,
+                                        uint32_t first_mention,
+                                        uint32_t end_mention) const {
+  const auto& tokens = text_.tokens;
+  if (m.end_token >= tokens.size() ||
+      text_.Norm(tokens[m.end_token]) != "in") {
+    return nullptr;
+  }
+  for (uint32_t i = first_mention; i < end_mention; ++i) {
+    const Mention& x = ws_.mentions[i];
+    if (x.first_token <= m.end_token) continue;
+    // "in Ukraine", "in the Sahel" are the same; "in talks with India" is
+    // not a place.
+    return x.locative && Acts(x) && x.first_token <= m.end_token + 2 ? &x
+                                                                     : nullptr;
+  }
+  return nullptr;
 }
 
 bool ArticleScorer::IsTopic(const Mention& m) const {
@@ -696,6 +738,23 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     src = first_other(after, tgt->actor);
   }
   if (src == nullptr || tgt == nullptr) return Pair();
+  // An event located in a country ("the war in Ukraine") involves it: its
+  // agent acts there ("Russia's war in Ukraine", even in a sentence about
+  // a third country), and a sentence's subject that only takes a position
+  // on it is no party ("South Africa defended its neutrality on the war in
+  // Ukraine during a visit to Washington") unless a "by" names the event's
+  // agent ("would not tolerate interference in Taiwan by the United
+  // States").
+  if (const Mention* place = LocatedIn(m, first_mention, end_mention);
+      place != nullptr && place->actor != src->actor &&
+      place->actor != tgt->actor && !IntroducedByBy(*tgt)) {
+    if (src_subject) {
+      Pair none;
+      none.none = true;
+      return none;
+    }
+    tgt = place;
+  }
   Pair p;
   p.source = src->actor;
   p.target = tgt->actor;
@@ -741,16 +800,38 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   }
   Pair p;
   Attribution how = Attribution::kNone;
-  if (clause_actors.size() >= 2) {
+  if (IsDocumentAct(m)) {
+    // "vetoed a resolution condemning Syria", "an EU statement criticising
+    // China": the document acts, for the country named right before it if
+    // any ("a Chinese statement criticising Japan"), never for the
+    // sentence's subject.
+    const Mention* author = nullptr;
+    const Mention* target = nullptr;
+    for (uint32_t i = first; i < end; ++i) {
+      const Mention& mm = ws_.mentions[i];
+      if (!Acts(mm)) continue;
+      if (mm.end_token + 1 == m.first_token) author = &mm;
+      if (mm.first_token >= m.end_token && target == nullptr &&
+          (author == nullptr || mm.actor != author->actor)) {
+        target = &mm;
+      }
+    }
+    if (author == nullptr || target == nullptr) return true;  // no pair
+    p.source = author->actor;
+    p.target = target->actor;
+    how = Attribution::kClause;
+  }
+  if (p.source < 0 && clause_actors.size() >= 2) {
     p = PickPair(cf, ce, m, nullptr);
     how = Attribution::kClause;
   }
-  if (p.source < 0 && sentence_actors.size() >= 2) {
+  if (p.source < 0 && !p.none && sentence_actors.size() >= 2) {
     const Mention* anchor =
         clause_actors.size() == 1 ? &ws_.mentions[cf] : nullptr;
     p = PickPair(first, end, m, anchor);
     how = Attribution::kSentence;
   }
+  if (p.none) return true;
   if (p.source < 0) return false;
   const size_t index = result->evidence.size() - 1;
   // "China criticised the United States and India", "Seoul and Tokyo

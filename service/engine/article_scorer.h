@@ -49,6 +49,9 @@ class ArticleScorer {
     bool mutual = false;  // a joint act: no direction
     int also_target = -1;  // "the United States and India": both targets
     int also_source = -1;  // "Seoul and Tokyo pledged": both sources
+    // Decided: the signal has no pair here, and takes none from the main
+    // dyad either.
+    bool none = false;
   };
   struct DyadAccum {
     int a = -1, b = -1;  // actor indices, code(a) < code(b)
@@ -99,7 +102,8 @@ class ArticleScorer {
   // preposition that makes the signal the topic of another act ("sanctions
   // on Russia over the invasion", "criticised China over its drills"), or
   // when it owns the decision the signal is the object of ("welcomed
-  // Serbia's decision to impose sanctions").
+  // Serbia's decision to impose sanctions"), or when it is accused of the
+  // signal ("accused Russia of blocking aid").
   const Mention* AgentRightBefore(const Mention* last,
                                   const SignalMatch& m) const;
   // Whether token t ends like a past participle ("-ed", "-en").
@@ -110,6 +114,14 @@ class ArticleScorer {
   // Whether `from` follows the one-word noun signal `m` after "from": "a
   // sharp rebuke from Beijing", "aid from Japan" name the noun's source.
   bool NounFrom(const SignalMatch& m, const Mention& from) const;
+  // Whether `m` is one "-ing" word right after a document noun ("a
+  // resolution condemning", "a statement criticising"): the document acts.
+  bool IsDocumentAct(const SignalMatch& m) const;
+  // The country `m` is located in, if "in [a word] <it>" follows `m`
+  // ("the war in Ukraine", "investments in northern Afghanistan"), among
+  // mentions [first_mention, end_mention).
+  const Mention* LocatedIn(const SignalMatch& m, uint32_t first_mention,
+                           uint32_t end_mention) const;
   // Whether `m` is the topic of what precedes it: "over|about|regarding
   // [the] X".
   bool IsTopic(const Mention& m) const;

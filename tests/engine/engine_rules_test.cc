@@ -456,6 +456,45 @@ TEST_F(EngineRulesTest, ATopicIsNotAParty) {
             0);
 }
 
+// "a statement criticising India": the document acts, for the country
+// named right before it, never for the sentence's subject.
+TEST_F(EngineRulesTest, ADocumentActsForItsAuthor) {
+  ArticleResult r = Score("China blocked a statement criticising India.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kNone);
+  EXPECT_FALSE(r.evidence[0].dyad.has_value());
+
+  r = Score("China blocked a Pakistani statement criticising India.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+}
+
+// "the attack in Pakistan" involves Pakistan.
+TEST_F(EngineRulesTest, AnEventInvolvesTheCountryItIsIn) {
+  ArticleResult r = Score("China criticised the Indian attack in Pakistan.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[1].text, "attack");
+  EXPECT_EQ(r.evidence[1].source, "IND");
+  EXPECT_EQ(r.evidence[1].target, "PAK");
+
+  // The subject only speaks of it: no pair, not even the main dyad's.
+  r = Score("Pakistan and China met in Beijing. Pakistan's minister spoke of "
+            "the attack in India during a visit to China.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kNone);
+  EXPECT_EQ(Dyad(r, "CHN", "PAK")->signals, 0);
+}
+
+// "accused India of attacking China": the accused acts in the gerund.
+TEST_F(EngineRulesTest, TheAccusedActsInWhatItIsAccusedOf) {
+  const ArticleResult r =
+      Score("Pakistan accused India of attacking China.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "IND");
+  EXPECT_EQ(r.evidence[0].target, "CHN");
+}
+
 // An organisation acts and is acted upon, so its signals go to no country
 // pair around it; it forms no dyad and is not among the actors.
 TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
