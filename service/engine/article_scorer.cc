@@ -573,8 +573,20 @@ const Mention* ArticleScorer::QuoteSpeaker(const SignalMatch& m,
                                            uint32_t first_mention,
                                            uint32_t end_mention) const {
   const auto& tokens = text_.tokens;
-  const Sentence& s = text_.sentences[tokens[m.first_token].sentence];
-  auto is_quote = [&](uint32_t t) { return text_.Norm(tokens[t]) == "\""; };
+  const uint32_t sentence = tokens[m.first_token].sentence;
+  const Sentence& s = text_.sentences[sentence];
+  auto is_quote = [&](uint32_t t) {
+    return tokens[t].norm_size == 1 && text_.norm[tokens[t].begin] == '"';
+  };
+  // The sentence's quotes, once for all its signals.
+  if (sentence != quotes_sentence_) {
+    quotes_sentence_ = sentence;
+    quotes_.clear();
+    for (uint32_t t = s.first_token; t < s.end_token; ++t) {
+      if (is_quote(t)) quotes_.push_back(t);
+    }
+  }
+  if (quotes_.empty()) return nullptr;
   auto is_speech = [&](uint32_t t) {
     const absl::string_view w = text_.Norm(tokens[t]);
     for (absl::string_view v : {"said", "says", "say", "told", "tells",
@@ -587,15 +599,14 @@ const Mention* ArticleScorer::QuoteSpeaker(const SignalMatch& m,
   };
   // Inside a quotation: an odd number of quotes before the signal in its
   // sentence, and one after it.
-  int opened = 0;
-  uint32_t open = 0;
-  for (uint32_t t = s.first_token; t < m.first_token; ++t) {
-    if (is_quote(t)) ++opened, open = t;
-  }
+  size_t opened = 0;
+  while (opened < quotes_.size() && quotes_[opened] < m.first_token) ++opened;
   if (opened % 2 == 0) return nullptr;
-  uint32_t close = m.end_token;
-  while (close < s.end_token && !is_quote(close)) ++close;
-  if (close >= s.end_token) return nullptr;
+  const uint32_t open = quotes_[opened - 1];
+  size_t after = opened;
+  while (after < quotes_.size() && quotes_[after] < m.end_token) ++after;
+  if (after == quotes_.size()) return nullptr;
+  const uint32_t close = quotes_[after];
   // '," said China's foreign ministry' or '," China's foreign ministry
   // said': a mention within two words of the quote, and a verb of speech
   // before it or within six words after it.

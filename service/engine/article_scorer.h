@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/time/civil_time.h"
 #include "service/engine/compiled_model.h"
 #include "service/engine/result.h"
@@ -146,6 +147,9 @@ class ArticleScorer {
   std::optional<absl::CivilDay> date_;
   absl::flat_hash_map<uint64_t, DyadAccum> dyads_;
   int main_a_ = -1, main_b_ = -1;
+  // QuoteSpeaker()'s cache: the quote tokens of one sentence.
+  mutable uint32_t quotes_sentence_ = ~uint32_t{0};
+  mutable absl::InlinedVector<uint32_t, 8> quotes_;
 };
 
 }  // namespace dyadtone
