@@ -527,6 +527,90 @@ const Mention* ArticleScorer::LocatedIn(const SignalMatch& m,
   return nullptr;
 }
 
+bool ArticleScorer::IsUrgedAct(const SignalMatch& m) const {
+  const auto& tokens = text_.tokens;
+  const uint32_t first = text_.sentences[tokens[m.first_token].sentence]
+                             .first_token;
+  // "to" right before the signal, or with one or two lower-case words
+  // between ("to take action against").
+  uint32_t t = m.first_token;
+  const StructuralWords& sw = model_.words();
+  for (int skipped = 0; t > first && tokens[t - 1].word != sw.to; ++skipped) {
+    if (skipped == 2 || !tokens[t - 1].Has(kWordToken) ||
+        tokens[t - 1].Has(kCapitalized)) {
+      return false;
+    }
+    --t;
+  }
+  if (t <= first + 1) return false;
+  const int32_t mi = ws_.mention_at[t - 2];
+  if (mi < 0 || ws_.mentions[mi].end_token != t - 1) return false;
+  // The urged country, or pair: "urged India (and Pakistan) to".
+  const Mention* x = &ws_.mentions[mi];
+  if (mi > 0 && Coordinated(ws_.mentions[mi - 1], *x)) {
+    x = &ws_.mentions[mi - 1];
+  }
+  uint32_t b = x->first_token;
+  if (b > first && tokens[b - 1].word == sw.the) --b;
+  if (b <= first) return false;
+  const absl::string_view verb = text_.Norm(tokens[b - 1]);
+  for (absl::string_view v :
+       {"urge", "urged", "urges", "urging", "ask", "asked", "asks", "asking",
+        "press", "pressed", "presses", "pressing", "encourage", "encouraged",
+        "encourages", "encouraging", "told", "tells", "advised", "advises",
+        "invited", "invites"}) {
+    if (verb == v) return true;
+  }
+  // "called on India to", "appealed to India to".
+  if (b >= first + 2 && (verb == "on" || verb == "to")) {
+    const absl::string_view before = text_.Norm(tokens[b - 2]);
+    for (absl::string_view v : {"call", "called", "calls", "calling",
+                                "appeal", "appealed", "appeals", "appealing"}) {
+      if (before == v) return true;
+    }
+  }
+  return false;
+}
+
+bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
+  const auto& tokens = text_.tokens;
+  const uint32_t sentence = tokens[m.first_token].sentence;
+  const uint32_t first = text_.sentences[sentence].first_token;
+  // Not when the sentence names a country before the signal, nor a pair
+  // the marker may stand for ("the two leaders hailed a new chapter in
+  // relations between Vietnam and the United States").
+  for (uint32_t i = ws_.sentence_mentions[sentence];
+       i < ws_.sentence_mentions[sentence + 1]; ++i) {
+    const Mention& x = ws_.mentions[i];
+    if (x.end_token <= m.first_token && Acts(x)) return false;
+    if (i + 1 < ws_.sentence_mentions[sentence + 1] &&
+        Coordinated(x, ws_.mentions[i + 1])) {
+      return false;
+    }
+  }
+  const uint32_t clause = ws_.clause[m.first_token];
+  const auto [first_mod, end_mod] = ModifiersIn(sentence);
+  for (uint32_t c = first_mod; c < end_mod; ++c) {
+    const ModifierMatch& mm = ws_.modifiers[c];
+    if (mm.kind != ModifierKind::kDyadMarker ||
+        mm.first_token >= m.first_token ||
+        ws_.clause[mm.first_token] != clause ||
+        mm.end_token - mm.first_token < 2) {
+      continue;
+    }
+    const absl::string_view w0 = text_.Norm(tokens[mm.first_token]);
+    const absl::string_view w1 = text_.Norm(tokens[mm.first_token + 1]);
+    if (w0 != "both" && (w0 != "the" || w1 != "two")) continue;
+    // At the head of its clause: at most two words ("and", "but", a comma)
+    // before it.
+    uint32_t t = mm.first_token;
+    int lead = 0;
+    while (t > first && ws_.clause[t - 1] == clause && lead <= 2) --t, ++lead;
+    if (lead <= 2) return true;
+  }
+  return false;
+}
+
 bool ArticleScorer::IsTopic(const Mention& m) const {
   uint32_t b = m.first_token;
   const StructuralWords& sw = model_.words();
@@ -809,6 +893,12 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
       clause_actors.Insert(mm.actor);
     }
   }
+  // "urged India to cooperate with Canada": what a country is urged to do
+  // has not happened; the urging itself is its own signal if any.
+  if (IsUrgedAct(m)) return true;
+  // "The two countries agreed to share data with the United States": the
+  // main dyad, known later, acts (AttributeImplicit).
+  if (MarkerSubject(m)) return false;
   Pair p;
   Attribution how = Attribution::kNone;
   if (IsDocumentAct(m)) {
@@ -886,6 +976,44 @@ void ArticleScorer::AttributeImplicit(const SignalMatch& m, size_t evidence,
                                       ArticleResult* result) {
   if (main_a_ < 0) return;
   const uint32_t sentence = text_.tokens[m.first_token].sentence;
+  if (MarkerSubject(m)) {
+    // The main dyad is the subject; towards a third party named after the
+    // signal each side acts, else the pair acts together.
+    // A name before an adjective: in "data on North Korean missile
+    // launches with the United States" the partner is the United States.
+    const Mention* third = nullptr;
+    for (uint32_t i = ws_.sentence_mentions[sentence];
+         i < ws_.sentence_mentions[sentence + 1]; ++i) {
+      const Mention& x = ws_.mentions[i];
+      if (x.first_token >= m.end_token && Acts(x) && IsStrong(x) &&
+          x.actor != main_a_ && x.actor != main_b_ &&
+          (third == nullptr || (third->kind == AliasKind::kAdjective &&
+                                x.kind != AliasKind::kAdjective))) {
+        third = &x;
+      }
+    }
+    if (third == nullptr) {
+      SetDyad(main_a_, main_b_, Pair(), Attribution::kMainDyadMarker, false,
+              evidence, result);
+    } else if (IsOrganization(third->actor)) {
+      Evidence& ev = result->evidence[evidence];
+      ev.attribution = Attribution::kOrganization;
+      ev.target = Code(third->actor);
+    } else {
+      Evidence copy = result->evidence[evidence];
+      result->evidence.push_back(std::move(copy));
+      const size_t second = result->evidence.size() - 1;
+      for (const auto& [side, index] :
+           {std::pair<int, size_t>{main_a_, evidence}, {main_b_, second}}) {
+        Pair p;
+        p.source = side;
+        p.target = third->actor;
+        SetDyad(side, third->actor, p, Attribution::kMainDyadMarker, false,
+                index, result);
+      }
+    }
+    return;
+  }
   const uint32_t end = ws_.sentence_mentions[sentence + 1];
   uint32_t first = ws_.sentence_mentions[sentence];
   while (first < end && !Acts(ws_.mentions[first])) ++first;

@@ -123,6 +123,13 @@ class ArticleScorer {
   // mentions [first_mention, end_mention).
   const Mention* LocatedIn(const SignalMatch& m, uint32_t first_mention,
                            uint32_t end_mention) const;
+  // Whether a "the two ..." or "both ..." dyad marker heads `m`'s clause,
+  // with no country named before `m` and no pair of countries joined by
+  // "and" in the sentence: the main dyad is its subject.
+  bool MarkerSubject(const SignalMatch& m) const;
+  // Whether `m` is what a country is urged to do: "urged India (and
+  // Pakistan) to [a word or two] <m>", "called on India to <m>".
+  bool IsUrgedAct(const SignalMatch& m) const;
   // Whether `m` is the topic of what precedes it: "over|about|regarding
   // [the] X".
   bool IsTopic(const Mention& m) const;

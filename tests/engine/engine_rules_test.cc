@@ -495,6 +495,50 @@ TEST_F(EngineRulesTest, TheAccusedActsInWhatItIsAccusedOf) {
   EXPECT_EQ(r.evidence[0].target, "CHN");
 }
 
+// What a country is urged to do has not happened: no pair.
+TEST_F(EngineRulesTest, AnUrgedActScoresNoDyad) {
+  ArticleResult r =
+      Score("China urged India and Pakistan to deepen ties with Turkey.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kNone);
+  EXPECT_EQ(Score("China called on India to deepen ties with Turkey.")
+                .evidence[0]
+                .attribution,
+            Attribution::kNone);
+  // A country's own plan is not urged.
+  r = Score("India wants to deepen ties with Turkey.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "IND");
+}
+
+// "The two countries ..." at the head of a clause: the main dyad acts,
+// each side towards a third country named after the signal.
+TEST_F(EngineRulesTest, ADyadMarkerAsSubjectIsTheMainDyad) {
+  ArticleResult r = Score(
+      "Pakistan and the United States held talks in Islamabad. The two "
+      "countries also pledged to deepen ties with India.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const Evidence& e : r.evidence) {
+    EXPECT_EQ(e.attribution, Attribution::kMainDyadMarker);
+    pairs.insert({e.source, e.target});
+  }
+  EXPECT_EQ(pairs, (std::set<std::pair<std::string, std::string>>{
+                       {"PAK", "IND"}, {"USA", "IND"}}));
+
+  // No third country: the pair itself.
+  r = Score("Pakistan and the United States held talks in Islamabad. Both "
+            "sides also pledged to deepen ties.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(*r.evidence[0].dyad, MakeDyadKey("PAK", "USA"));
+
+  // A pair named in the sentence is the one the marker stands for.
+  r = Score("Pakistan and the United States held talks in Islamabad. The two "
+            "leaders hailed deepening ties between India and China.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(*r.evidence[0].dyad, MakeDyadKey("CHN", "IND"));
+}
+
 // An organisation acts and is acted upon, so its signals go to no country
 // pair around it; it forms no dyad and is not among the actors.
 TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
