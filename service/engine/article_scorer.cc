@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
+#include "service/engine/date_extractor.h"
 
 namespace dyadtone {
 namespace {
@@ -81,6 +82,7 @@ void ArticleScorer::Run(const std::vector<DyadKey>& extra_dyads,
   model_.FindMentions(text_, ws_.starts, date_, &ws_.mentions);
   IndexTokens();
   if (LearnPersonNames()) IndexTokens();
+  MarkDatelines();
   model_.FindModifiers(text_, ws_.starts, &ws_.modifiers);
   MarkClauses();
   model_.FindSignals(text_, ws_.starts, &ws_.signals);
@@ -227,6 +229,47 @@ bool ArticleScorer::LearnPersonNames() {
                        });
   }
   return added;
+}
+
+void ArticleScorer::MarkDatelines() {
+  const auto& tokens = text_.tokens;
+  const size_t sentences = std::min<size_t>(text_.sentences.size(), 4);
+  for (size_t s = 0; s < sentences; ++s) {
+    const Sentence& sentence = text_.sentences[s];
+    const uint32_t first = ws_.sentence_mentions[s];
+    if (first == ws_.sentence_mentions[s + 1]) continue;
+    // Only a "date 2024-04-14" header may stand before the place.
+    const Mention& lead = ws_.mentions[first];
+    bool at_head = true;
+    for (uint32_t t = sentence.first_token; t < lead.first_token; ++t) {
+      at_head = at_head && (!tokens[t].Has(kWordToken) ||
+                            tokens[t].Has(kHasDigit) ||
+                            text_.Norm(tokens[t]) == "date");
+    }
+    if (!at_head) continue;
+    // The place, perhaps with its country ("Islamabad [Pakistan]"), then
+    // punctuation, then a month and a day.
+    uint32_t t = lead.end_token;
+    for (int steps = 0; t < sentence.end_token && steps < 8; ++steps) {
+      if (ws_.mention_at[t] >= 0) {
+        t = ws_.mentions[ws_.mention_at[t]].end_token;
+      } else if (!tokens[t].Has(kWordToken)) {
+        ++t;
+      } else {
+        break;
+      }
+    }
+    if (t + 1 >= sentence.end_token ||
+        MonthNumber(text_.Norm(tokens[t])) == 0 ||
+        !tokens[t + 1].Has(kHasDigit)) {
+      continue;
+    }
+    for (uint32_t i = first; i < ws_.sentence_mentions[s + 1] &&
+                             ws_.mentions[i].first_token < t;
+         ++i) {
+      ws_.mentions[i].locative = true;
+    }
+  }
 }
 
 void ArticleScorer::MarkClauses() {
@@ -821,7 +864,15 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     src_before = true;
     tgt = other_of(src);
   } else if (!before.empty()) {
+    // The subject: the first country that acts, not a place or a people
+    // before it ("JERUSALEM, April 14 - Iran launched drones at Israel").
     src = before.front();
+    for (const Mention* x : before) {
+      if (IsStrong(*x)) {
+        src = x;
+        break;
+      }
+    }
     src_before = true;
     src_subject = true;
     tgt = other_of(src);

@@ -65,6 +65,11 @@ class ArticleScorer {
   // Returns true if it added mentions.
   bool LearnPersonNames();
   void IndexTokens();
+  // The place of a dateline near the top ("JERUSALEM, April 14 -",
+  // "Islamabad [Pakistan], December 15 (ANI):") is where the report was
+  // filed: its mentions become places, which act only when nobody else
+  // does.
+  void MarkDatelines();
   void MarkClauses();
   void ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
                       Evidence* ev) const;

@@ -28,6 +28,18 @@ bool IsLocativeWord(absl::string_view w) {
          w == "inside" || w == "throughout" || w == "around";
 }
 
+// Nouns for a state's own agents: "the leadership in Pakistan", "officials
+// in Beijing" name the state, not a place.
+bool IsStateAgentNoun(absl::string_view w) {
+  for (absl::string_view n :
+       {"leadership", "leaders", "officials", "government", "authorities",
+        "administration", "regime", "rulers", "establishment", "diplomats",
+        "policymakers", "lawmakers"}) {
+    if (w == n) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 uint32_t CompiledModel::Trie::DeepChild(uint32_t node, uint32_t word) const {
@@ -473,7 +485,10 @@ uint32_t CompiledModel::MentionAt(
     const uint32_t first = text.sentences[t.sentence].first_token;
     for (uint32_t back = 1; back <= 2 && i >= first + back; ++back) {
       const Token& p = tokens[i - back];
-      if (IsLocativeWord(text.Norm(p)) ||
+      const bool agent_noun_before =
+          i >= first + back + 1 &&
+          IsStateAgentNoun(text.Norm(tokens[i - back - 1]));
+      if ((IsLocativeWord(text.Norm(p)) && !agent_noun_before) ||
           (p.word == words_.to && i >= first + back + 1 &&
            IsTitle(tokens[i - back - 1].word))) {
         m.locative = true;

@@ -27,19 +27,6 @@ bool IsIsoShape(absl::string_view text) {
   return true;
 }
 
-int MonthNumber(absl::string_view w) {
-  static constexpr absl::string_view kMonths[12][2] = {
-      {"january", "jan"}, {"february", "feb"}, {"march", "mar"},
-      {"april", "apr"},   {"may", "may"},      {"june", "jun"},
-      {"july", "jul"},    {"august", "aug"},   {"september", "sep"},
-      {"october", "oct"}, {"november", "nov"}, {"december", "dec"}};
-  if (!w.empty() && w.back() == '.') w.remove_suffix(1);
-  if (w == "sept") return 9;
-  for (int m = 0; m < 12; ++m) {
-    if (w == kMonths[m][0] || w == kMonths[m][1]) return m + 1;
-  }
-  return 0;
-}
 
 bool IsWeekday(absl::string_view w) {
   static constexpr absl::string_view kDays[] = {
@@ -144,6 +131,20 @@ ArticleDate Found(const TokenizedText& text, absl::CivilDay day,
 }
 
 }  // namespace
+
+int MonthNumber(absl::string_view w) {
+  static constexpr absl::string_view kMonths[12][2] = {
+      {"january", "jan"}, {"february", "feb"}, {"march", "mar"},
+      {"april", "apr"},   {"may", "may"},      {"june", "jun"},
+      {"july", "jul"},    {"august", "aug"},   {"september", "sep"},
+      {"october", "oct"}, {"november", "nov"}, {"december", "dec"}};
+  if (!w.empty() && w.back() == '.') w.remove_suffix(1);
+  if (w == "sept") return 9;
+  for (int m = 0; m < 12; ++m) {
+    if (w == kMonths[m][0] || w == kMonths[m][1]) return m + 1;
+  }
+  return 0;
+}
 
 absl::string_view DateSourceName(DateSource source) {
   switch (source) {

@@ -35,6 +35,10 @@ struct ArticleDate {
 // dated line and a dateline. Only years 1900..2199 are accepted.
 ArticleDate ExtractDate(const TokenizedText& text);
 
+// The month (1-12) a folded word names ("december", "dec", "dec.",
+// "sept"), or 0.
+int MonthNumber(absl::string_view folded_word);
+
 // Parses "YYYY-MM-DD" strictly (a real calendar day, 1900..2199).
 absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text);
 

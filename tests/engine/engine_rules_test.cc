@@ -539,6 +539,34 @@ TEST_F(EngineRulesTest, ADyadMarkerAsSubjectIsTheMainDyad) {
   EXPECT_EQ(*r.evidence[0].dyad, MakeDyadKey("CHN", "IND"));
 }
 
+// The place of a dateline is where the report was filed.
+TEST_F(EngineRulesTest, ADatelinePlaceDoesNotAct) {
+  for (const char* text :
+       {"ISLAMABAD, March 12 - India said it would attack China.",
+        "Islamabad [Pakistan], March 12 (ANI): India said it would attack "
+        "China."}) {
+    const ArticleResult r = Score(text);
+    ASSERT_EQ(r.evidence.size(), 1u) << text;
+    EXPECT_EQ(r.evidence[0].source, "IND") << text;
+    EXPECT_EQ(r.evidence[0].target, "CHN") << text;
+  }
+  // Not a dateline: the capital speaks for the state.
+  const ArticleResult r =
+      Score("Islamabad said it would attack India on March 12.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+}
+
+// "the leadership in Pakistan" is Pakistan, not a place in it.
+TEST_F(EngineRulesTest, AStatesAgentsInItAreTheState) {
+  const ArticleResult r = Score(
+      "After the talks, the leadership in Pakistan criticised India, "
+      "Washington said.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+}
+
 // An organisation acts and is acted upon, so its signals go to no country
 // pair around it; it forms no dyad and is not among the actors.
 TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
