@@ -973,7 +973,16 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
     p.target = target->actor;
     how = Attribution::kClause;
   }
-  if (p.source < 0 && clause_actors.size() >= 2) {
+  // A clause that names no country before its signal, after a subject the
+  // sentence named before it, continues that subject's sentence: "Xi told
+  // Biden ..., and warned the United States to stop arming Taiwan".
+  bool elided_subject = false;
+  if (cf < end && ws_.mentions[cf].first_token >= m.first_token) {
+    for (uint32_t i = first; i < cf && !elided_subject; ++i) {
+      elided_subject = Acts(ws_.mentions[i]) && IsStrong(ws_.mentions[i]);
+    }
+  }
+  if (p.source < 0 && clause_actors.size() >= 2 && !elided_subject) {
     p = PickPair(cf, ce, m, nullptr);
     how = Attribution::kClause;
   }

@@ -567,6 +567,17 @@ TEST_F(EngineRulesTest, AStatesAgentsInItAreTheState) {
   EXPECT_EQ(r.evidence[0].target, "IND");
 }
 
+// A clause that names no country before its signal continues the
+// sentence's subject.
+TEST_F(EngineRulesTest, ACoordinatedClauseKeepsTheSubject) {
+  const ArticleResult r = Score(
+      "China held talks in Islamabad, and criticised India over its ties "
+      "with the United States.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "CHN");
+  EXPECT_EQ(r.evidence[0].target, "IND");
+}
+
 // An organisation acts and is acted upon, so its signals go to no country
 // pair around it; it forms no dyad and is not among the actors.
 TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
