@@ -619,21 +619,10 @@ bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
   const auto& tokens = text_.tokens;
   const uint32_t sentence = tokens[m.first_token].sentence;
   const uint32_t first = text_.sentences[sentence].first_token;
-  // Not when the sentence names a country before the signal, nor a pair
-  // the marker may stand for ("the two leaders hailed a new chapter in
-  // relations between Vietnam and the United States").
-  for (uint32_t i = ws_.sentence_mentions[sentence];
-       i < ws_.sentence_mentions[sentence + 1]; ++i) {
-    const Mention& x = ws_.mentions[i];
-    if (x.end_token <= m.first_token && Acts(x)) return false;
-    if (i + 1 < ws_.sentence_mentions[sentence + 1] &&
-        Coordinated(x, ws_.mentions[i + 1])) {
-      return false;
-    }
-  }
   const uint32_t clause = ws_.clause[m.first_token];
+  bool heads = false;
   const auto [first_mod, end_mod] = ModifiersIn(sentence);
-  for (uint32_t c = first_mod; c < end_mod; ++c) {
+  for (uint32_t c = first_mod; c < end_mod && !heads; ++c) {
     const ModifierMatch& mm = ws_.modifiers[c];
     if (mm.kind != ModifierKind::kDyadMarker ||
         mm.first_token >= m.first_token ||
@@ -649,9 +638,22 @@ bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
     uint32_t t = mm.first_token;
     int lead = 0;
     while (t > first && ws_.clause[t - 1] == clause && lead <= 2) --t, ++lead;
-    if (lead <= 2) return true;
+    heads = lead <= 2;
   }
-  return false;
+  if (!heads) return false;
+  // Not when the sentence names a country before the signal, nor a pair
+  // the marker may stand for ("the two leaders hailed a new chapter in
+  // relations between Vietnam and the United States").
+  for (uint32_t i = ws_.sentence_mentions[sentence];
+       i < ws_.sentence_mentions[sentence + 1]; ++i) {
+    const Mention& x = ws_.mentions[i];
+    if (x.end_token <= m.first_token && Acts(x)) return false;
+    if (i + 1 < ws_.sentence_mentions[sentence + 1] &&
+        Coordinated(x, ws_.mentions[i + 1])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool ArticleScorer::IsTopic(const Mention& m) const {

@@ -485,10 +485,9 @@ uint32_t CompiledModel::MentionAt(
     const uint32_t first = text.sentences[t.sentence].first_token;
     for (uint32_t back = 1; back <= 2 && i >= first + back; ++back) {
       const Token& p = tokens[i - back];
-      const bool agent_noun_before =
-          i >= first + back + 1 &&
-          IsStateAgentNoun(text.Norm(tokens[i - back - 1]));
-      if ((IsLocativeWord(text.Norm(p)) && !agent_noun_before) ||
+      if ((IsLocativeWord(text.Norm(p)) &&
+           !(i >= first + back + 1 &&
+             IsStateAgentNoun(text.Norm(tokens[i - back - 1])))) ||
           (p.word == words_.to && i >= first + back + 1 &&
            IsTitle(tokens[i - back - 1].word))) {
         m.locative = true;
