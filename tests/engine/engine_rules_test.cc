@@ -19,6 +19,7 @@ namespace {
 using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using Pair = std::pair<std::string, std::string>;
 
 class EngineRulesTest : public ::testing::Test {
  protected:
@@ -58,6 +59,24 @@ class EngineRulesTest : public ::testing::Test {
     const ArticleResult r = Score(text);
     const DyadScore* d = Dyad(r, x, y);
     return d == nullptr ? 0 : d->tone;
+  }
+
+  // The source and target of every signal of `text`, in text order.
+  std::vector<std::pair<std::string, std::string>> Pairs(
+      const std::string& text) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const Evidence& e : Score(text).evidence) {
+      pairs.emplace_back(e.source, e.target);
+    }
+    return pairs;
+  }
+
+  // The source and target of the one signal of `text`.
+  std::pair<std::string, std::string> OnePair(const std::string& text) {
+    const ArticleResult r = Score(text);
+    EXPECT_EQ(r.evidence.size(), 1u) << text;
+    if (r.evidence.size() != 1) return {};
+    return {r.evidence[0].source, r.evidence[0].target};
   }
 
   std::vector<std::string> ActorCodes(const std::string& text) {
@@ -279,11 +298,8 @@ TEST_F(EngineRulesTest, ASignalWithoutAPairScoresNoDyad) {
 }
 
 TEST_F(EngineRulesTest, PassiveVoiceSwapsDirection) {
-  const ArticleResult r =
-      Score("Pakistan's decision was criticised by the United States.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "USA");
-  EXPECT_EQ(r.evidence[0].target, "PAK");
+  EXPECT_EQ(OnePair("Pakistan's decision was criticised by the United States."),
+            Pair("USA", "PAK"));
 }
 
 // Two countries joined by "and" on either side: the signal counts once for
@@ -384,50 +400,31 @@ TEST_F(EngineRulesTest, AnEventsAgentStandsRightBeforeIt) {
 
 // "<X>'s decision to <signal>": X acts, whoever welcomes or condemns it.
 TEST_F(EngineRulesTest, AnActOfTheOwnerOfADecision) {
-  const ArticleResult r =
-      Score("China criticised India's decision to attack Pakistan.");
-  ASSERT_EQ(r.evidence.size(), 2u);
-  EXPECT_EQ(r.evidence[0].source, "CHN");
-  EXPECT_EQ(r.evidence[0].target, "IND");
-  EXPECT_EQ(r.evidence[1].text, "attack");
-  EXPECT_EQ(r.evidence[1].source, "IND");
-  EXPECT_EQ(r.evidence[1].target, "PAK");
-
-  const ArticleResult joined =
-      Score("China criticised India's surprise move to join the attack on "
-            "Pakistan.");
-  ASSERT_EQ(joined.evidence.size(), 2u);
-  EXPECT_EQ(joined.evidence[1].source, "IND");
-  EXPECT_EQ(joined.evidence[1].target, "PAK");
+  EXPECT_THAT(Pairs("China criticised India's decision to attack Pakistan."),
+              ElementsAre(Pair("CHN", "IND"), Pair("IND", "PAK")));
+  EXPECT_THAT(Pairs("China criticised India's surprise move to join the "
+                    "attack on Pakistan."),
+              ElementsAre(Pair("CHN", "IND"), Pair("IND", "PAK")));
 }
 
 // The speaker named right after a quotation acts in it when the quotation
 // names no country before the signal.
 TEST_F(EngineRulesTest, TheSpeakerOfAQuotationActsInIt) {
-  ArticleResult r = Score(
-      "\"We deeply regret this provocation,\" China's foreign ministry said "
-      "of the American move.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "CHN");
-  EXPECT_EQ(r.evidence[0].target, "USA");
-
-  r = Score("\"We criticise this decision,\" said Pakistan's foreign "
-            "minister of the Indian move.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "PAK");
-  EXPECT_EQ(r.evidence[0].target, "IND");
-
+  EXPECT_EQ(OnePair("\"We deeply regret this provocation,\" China's foreign "
+                    "ministry said of the American move."),
+            Pair("CHN", "USA"));
+  EXPECT_EQ(OnePair("\"We criticise this decision,\" said Pakistan's "
+                    "foreign minister of the Indian move."),
+            Pair("PAK", "IND"));
   // A quotation with its own subject keeps it.
-  r = Score("\"The United States values its friendship with India,\" "
-            "Pakistan's foreign minister said.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "USA");
-  EXPECT_EQ(r.evidence[0].target, "IND");
-
+  EXPECT_EQ(OnePair("\"The United States values its friendship with "
+                    "India,\" Pakistan's foreign minister said."),
+            Pair("USA", "IND"));
   // Scare quotes name no speaker.
-  r = Score("India said the \"regret\" of the Chinese side was welcome.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "IND");
+  EXPECT_EQ(OnePair("India said the \"regret\" of the Chinese side was "
+                    "welcome.")
+                .first,
+            "IND");
 }
 
 // The one country of a signal's clause is its target when named after the
@@ -488,11 +485,8 @@ TEST_F(EngineRulesTest, AnEventInvolvesTheCountryItIsIn) {
 
 // "accused India of attacking China": the accused acts in the gerund.
 TEST_F(EngineRulesTest, TheAccusedActsInWhatItIsAccusedOf) {
-  const ArticleResult r =
-      Score("Pakistan accused India of attacking China.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "IND");
-  EXPECT_EQ(r.evidence[0].target, "CHN");
+  EXPECT_EQ(OnePair("Pakistan accused India of attacking China."),
+            Pair("IND", "CHN"));
 }
 
 // What a country is urged to do has not happened: no pair.
@@ -545,37 +539,29 @@ TEST_F(EngineRulesTest, ADatelinePlaceDoesNotAct) {
        {"ISLAMABAD, March 12 - India said it would attack China.",
         "Islamabad [Pakistan], March 12 (ANI): India said it would attack "
         "China."}) {
-    const ArticleResult r = Score(text);
-    ASSERT_EQ(r.evidence.size(), 1u) << text;
-    EXPECT_EQ(r.evidence[0].source, "IND") << text;
-    EXPECT_EQ(r.evidence[0].target, "CHN") << text;
+    EXPECT_EQ(OnePair(text), Pair("IND", "CHN")) << text;
   }
   // Not a dateline: the capital speaks for the state.
-  const ArticleResult r =
-      Score("Islamabad said it would attack India on March 12.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "PAK");
+  EXPECT_EQ(OnePair("Islamabad said it would attack India on March 12."),
+            Pair("PAK", "IND"));
 }
 
 // "the leadership in Pakistan" is Pakistan, not a place in it.
 TEST_F(EngineRulesTest, AStatesAgentsInItAreTheState) {
-  const ArticleResult r = Score(
-      "After the talks, the leadership in Pakistan criticised India, "
-      "Washington said.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "PAK");
-  EXPECT_EQ(r.evidence[0].target, "IND");
+  EXPECT_EQ(
+      OnePair("After the talks, the leadership in Pakistan criticised India, "
+              "Washington said."),
+      Pair("PAK", "IND"));
 }
 
 // A clause that names no country before its signal continues the
 // sentence's subject.
 TEST_F(EngineRulesTest, ACoordinatedClauseKeepsTheSubject) {
-  const ArticleResult r = Score(
-      "China held talks in Islamabad, and criticised India over its ties "
-      "with the United States.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "CHN");
-  EXPECT_EQ(r.evidence[0].target, "IND");
+  EXPECT_EQ(
+      OnePair(
+          "China held talks in Islamabad, and criticised India over its ties "
+          "with the United States."),
+      Pair("CHN", "IND"));
 }
 
 // An organisation acts and is acted upon, so its signals go to no country
@@ -614,16 +600,11 @@ TEST_F(EngineRulesTest, OrganizationsActButFormNoDyad) {
   EXPECT_LT(Dyad(r, "CHN", "IND")->tone, 0);
 
   // Named as a place, an organisation neither acts nor is acted upon.
-  r = Score("Pakistan criticised India at the EU summit.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "PAK");
-  EXPECT_EQ(r.evidence[0].target, "IND");
-
+  EXPECT_EQ(OnePair("Pakistan criticised India at the EU summit."),
+            Pair("PAK", "IND"));
   // Nor does the post of an envoy: the envoy's country acts.
-  r = Score("The Pakistani ambassador to the EU criticised India.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "PAK");
-  EXPECT_EQ(r.evidence[0].target, "IND");
+  EXPECT_EQ(OnePair("The Pakistani ambassador to the EU criticised India."),
+            Pair("PAK", "IND"));
 
   // A veto: "non-EU" names no actor.
   EXPECT_THAT(ActorCodes("Pakistan and other non-EU states criticised "
@@ -648,12 +629,10 @@ TEST_F(EngineRulesTest, AWordOfAnActorsNameIsNoSignal) {
 }
 
 TEST_F(EngineRulesTest, NamesAfterATitleAreLearntForTheArticle) {
-  const ArticleResult r = Score(
-      "US Deputy Secretary of State Wendy Sherman spoke to reporters. "
-      "Sherman criticised Pakistan.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "USA");
-  EXPECT_EQ(r.evidence[0].target, "PAK");
+  EXPECT_EQ(
+      OnePair("US Deputy Secretary of State Wendy Sherman spoke to reporters. "
+              "Sherman criticised Pakistan."),
+      Pair("USA", "PAK"));
   // Without the introduction, "Sherman" is nobody.
   const ArticleResult unknown = Score("Sherman criticised Pakistan.");
   EXPECT_FALSE(unknown.evidence[0].dyad.has_value());
@@ -700,11 +679,8 @@ TEST_F(EngineRulesTest, VetoesRemoveFalseReadings) {
 }
 
 TEST_F(EngineRulesTest, LocativeMentionsYieldToAgents) {
-  const ArticleResult r = Score(
-      "In Beijing, Pakistan criticised the United States.");
-  ASSERT_EQ(r.evidence.size(), 1u);
-  EXPECT_EQ(r.evidence[0].source, "PAK");
-  EXPECT_EQ(r.evidence[0].target, "USA");
+  EXPECT_EQ(OnePair("In Beijing, Pakistan criticised the United States."),
+            Pair("PAK", "USA"));
 }
 
 TEST_F(EngineRulesTest, DyadsOfInterestAreReportedEvenWhenSilent) {
