@@ -516,12 +516,7 @@ bool ArticleScorer::PassiveBy(const SignalMatch& m, int64_t by) const {
   uint32_t t = m.first_token;
   if (t > 0 && absl::EndsWith(text_.Norm(text_.tokens[t - 1]), "ly")) --t;
   if (t == 0) return false;
-  const absl::string_view aux = text_.Norm(text_.tokens[t - 1]);
-  for (absl::string_view be : {"was", "were", "is", "are", "been", "being",
-                               "be", "get", "gets", "got"}) {
-    if (aux == be) return true;
-  }
-  return false;
+  return model_.HasRole(text_.tokens[t - 1].word, kBeForm);
 }
 
 bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
@@ -541,14 +536,7 @@ bool ArticleScorer::IsDocumentAct(const SignalMatch& m) const {
   if (!absl::EndsWith(text_.Norm(text_.tokens[m.first_token]), "ing")) {
     return false;
   }
-  const absl::string_view noun = text_.Norm(text_.tokens[m.first_token - 1]);
-  for (absl::string_view d :
-       {"resolution", "resolutions", "statement", "statements", "motion",
-        "draft", "declaration", "letter", "report", "communique",
-        "communiqué", "bill", "text", "petition", "proposal", "editorial"}) {
-    if (noun == d) return true;
-  }
-  return false;
+  return model_.HasRole(text_.tokens[m.first_token - 1].word, kDocumentNoun);
 }
 
 const Mention* ArticleScorer::LocatedIn(const SignalMatch& m,
@@ -556,7 +544,7 @@ const Mention* ArticleScorer::LocatedIn(const SignalMatch& m,
                                         uint32_t end_mention) const {
   const auto& tokens = text_.tokens;
   if (m.end_token >= tokens.size() ||
-      text_.Norm(tokens[m.end_token]) != "in") {
+      tokens[m.end_token].word != model_.words().in) {
     return nullptr;
   }
   for (uint32_t i = first_mention; i < end_mention; ++i) {
@@ -596,23 +584,11 @@ bool ArticleScorer::IsUrgedAct(const SignalMatch& m) const {
   uint32_t b = x->first_token;
   if (b > first && tokens[b - 1].word == sw.the) --b;
   if (b <= first) return false;
-  const absl::string_view verb = text_.Norm(tokens[b - 1]);
-  for (absl::string_view v :
-       {"urge", "urged", "urges", "urging", "ask", "asked", "asks", "asking",
-        "press", "pressed", "presses", "pressing", "encourage", "encouraged",
-        "encourages", "encouraging", "told", "tells", "advised", "advises",
-        "invited", "invites"}) {
-    if (verb == v) return true;
-  }
+  const uint32_t verb = tokens[b - 1].word;
+  if (model_.HasRole(verb, kUrgeVerb)) return true;
   // "called on India to", "appealed to India to".
-  if (b >= first + 2 && (verb == "on" || verb == "to")) {
-    const absl::string_view before = text_.Norm(tokens[b - 2]);
-    for (absl::string_view v : {"call", "called", "calls", "calling",
-                                "appeal", "appealed", "appeals", "appealing"}) {
-      if (before == v) return true;
-    }
-  }
-  return false;
+  return b >= first + 2 && (verb == sw.on || verb == sw.to) &&
+         model_.HasRole(tokens[b - 2].word, kCallVerb);
 }
 
 bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
@@ -630,9 +606,12 @@ bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
         mm.end_token - mm.first_token < 2) {
       continue;
     }
-    const absl::string_view w0 = text_.Norm(tokens[mm.first_token]);
-    const absl::string_view w1 = text_.Norm(tokens[mm.first_token + 1]);
-    if (w0 != "both" && (w0 != "the" || w1 != "two")) continue;
+    const StructuralWords& sw = model_.words();
+    const uint32_t w0 = tokens[mm.first_token].word;
+    if (w0 != sw.both &&
+        (w0 != sw.the || tokens[mm.first_token + 1].word != sw.two)) {
+      continue;
+    }
     // At the head of its clause: at most two words ("and", "but", a comma)
     // before it.
     uint32_t t = mm.first_token;
@@ -705,7 +684,7 @@ const Mention* ArticleScorer::QuoteSpeaker(const SignalMatch& m,
   const uint32_t sentence = tokens[m.first_token].sentence;
   const Sentence& s = text_.sentences[sentence];
   auto is_quote = [&](uint32_t t) {
-    return tokens[t].norm_size == 1 && text_.norm[tokens[t].begin] == '"';
+    return model_.HasRole(tokens[t].word, kQuoteMark);
   };
   // The sentence's quotes, once for all its signals.
   if (sentence != quotes_sentence_) {
@@ -717,15 +696,9 @@ const Mention* ArticleScorer::QuoteSpeaker(const SignalMatch& m,
   }
   if (quotes_.empty()) return nullptr;
   auto is_speech = [&](uint32_t t) {
-    const absl::string_view w = text_.Norm(tokens[t]);
-    for (absl::string_view v : {"said", "says", "say", "told", "tells",
-                                "added", "adds", "stated", "wrote", "noted",
-                                "insisted", "stressed", "declared",
-                                "tweeted"}) {
-      if (w == v) return true;
-    }
-    return false;
+    return model_.HasRole(tokens[t].word, kSpeechVerb);
   };
+
   // Inside a quotation: an odd number of quotes before the signal in its
   // sentence, and one after it.
   size_t opened = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <initializer_list>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -20,24 +21,6 @@ bool InTerm(const Alias& a, const std::optional<absl::CivilDay>& date) {
   if (a.from && *date < *a.from) return false;
   if (a.to && *date > *a.to) return false;
   return true;
-}
-
-// Words before a mention that make it a place rather than an agent.
-bool IsLocativeWord(absl::string_view w) {
-  return w == "in" || w == "at" || w == "near" || w == "across" ||
-         w == "inside" || w == "throughout" || w == "around";
-}
-
-// Nouns for a state's own agents: "the leadership in Pakistan", "officials
-// in Beijing" name the state, not a place.
-bool IsStateAgentNoun(absl::string_view w) {
-  for (absl::string_view n :
-       {"leadership", "leaders", "officials", "government", "authorities",
-        "administration", "regime", "rulers", "establishment", "diplomats",
-        "policymakers", "lawmakers"}) {
-    if (w == n) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -72,7 +55,10 @@ CompiledModel::WordFlag CompiledModel::ContinuationFlag(WordFlag first) {
 uint32_t CompiledModel::Intern(absl::string_view word) {
   const auto [it, inserted] = vocabulary_.emplace(
       std::string(word), static_cast<uint32_t>(vocabulary_.size() + 1));
-  if (inserted) word_flags_.push_back(0);  // word_flags_[id]
+  if (inserted) {
+    word_flags_.push_back(0);  // word_flags_[id]
+    word_roles_.push_back(0);
+  }
   return it->second;
 }
 
@@ -118,6 +104,7 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
     GazetteerData gazetteer, LexiconData lexicon) {
   std::unique_ptr<CompiledModel> m(new CompiledModel());
   m->word_flags_.push_back(0);  // id 0: not in the vocabulary
+  m->word_roles_.push_back(0);
   m->gazetteer_ = std::move(gazetteer);
   m->lexicon_ = std::move(lexicon);
   m->name_word_ = m->Intern(kNameToken);
@@ -127,7 +114,39 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
        m->Intern("and"), m->Intern("but"), m->Intern("or"), m->Intern("the"),
        m->Intern("to"), m->Intern("by"), m->Intern("of"), m->Intern("for"),
        m->Intern("'s"), m->Intern("'"), m->Intern("over"), m->Intern("about"),
-       m->Intern("regarding"), m->Intern("from")};
+       m->Intern("regarding"), m->Intern("from"), m->Intern("in"),
+       m->Intern("on"), m->Intern("both"), m->Intern("two")};
+  auto roles = [&m](WordRole role,
+                    std::initializer_list<absl::string_view> words) {
+    for (absl::string_view word : words) {
+      m->word_roles_[m->Intern(word)] |= role;
+    }
+  };
+  roles(kQuoteMark, {"\""});
+  roles(kSpeechVerb,
+        {"said", "says", "say", "told", "tells", "added", "adds", "stated",
+         "wrote", "noted", "insisted", "stressed", "declared", "tweeted"});
+  roles(kUrgeVerb,
+        {"urge", "urged", "urges", "urging", "ask", "asked", "asks", "asking",
+         "press", "pressed", "presses", "pressing", "encourage", "encouraged",
+         "encourages", "encouraging", "told", "tells", "advised", "advises",
+         "invited", "invites"});
+  roles(kCallVerb, {"call", "called", "calls", "calling", "appeal", "appealed",
+                    "appeals", "appealing"});
+  roles(kDocumentNoun,
+        {"resolution", "resolutions", "statement", "statements", "motion",
+         "draft", "declaration", "letter", "report", "communique",
+         "communiqué", "bill", "text", "petition", "proposal", "editorial"});
+  // A state's own agents: "the leadership in Pakistan", "officials in
+  // Beijing" name the state, not a place.
+  roles(kStateAgentNoun,
+        {"leadership", "leaders", "officials", "government", "authorities",
+         "administration", "regime", "rulers", "establishment", "diplomats",
+         "policymakers", "lawmakers"});
+  roles(kLocativeWord,
+        {"in", "at", "near", "across", "inside", "throughout", "around"});
+  roles(kBeForm, {"was", "were", "is", "are", "been", "being", "be", "get",
+                  "gets", "got"});
   for (uint32_t p : {w.comma, w.semicolon, w.colon, w.dashes, w.lparen,
                      w.rparen, w.lbracket, w.rbracket}) {
     m->word_flags_[p] |= kClauseBreak;
@@ -485,9 +504,9 @@ uint32_t CompiledModel::MentionAt(
     const uint32_t first = text.sentences[t.sentence].first_token;
     for (uint32_t back = 1; back <= 2 && i >= first + back; ++back) {
       const Token& p = tokens[i - back];
-      if ((IsLocativeWord(text.Norm(p)) &&
+      if ((HasRole(p.word, kLocativeWord) &&
            !(i >= first + back + 1 &&
-             IsStateAgentNoun(text.Norm(tokens[i - back - 1])))) ||
+             HasRole(tokens[i - back - 1].word, kStateAgentNoun))) ||
           (p.word == words_.to && i >= first + back + 1 &&
            IsTitle(tokens[i - back - 1].word))) {
         m.locative = true;

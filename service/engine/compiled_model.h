@@ -93,7 +93,21 @@ class MatchStarts {
 struct StructuralWords {
   uint32_t comma, semicolon, colon, dashes, lparen, rparen, lbracket,
       rbracket, and_, but_, or_, the, to, by, of, for_, possessive, apostrophe,
-      over, about, regarding, from;
+      over, about, regarding, from, in, on, both, two;
+};
+
+// Closed classes of words that attribution rules look for, as bits of a
+// word's role (CompiledModel::HasRole), so that a rule tests one byte
+// rather than a list of strings.
+enum WordRole : uint8_t {
+  kQuoteMark = 1,        // '"' (typographic quotes fold to it)
+  kSpeechVerb = 2,       // said, told, added ... after a quotation
+  kUrgeVerb = 4,         // urged, asked, pressed ... before a country "to"
+  kCallVerb = 8,         // called, appealed ... before "on|to" a country
+  kDocumentNoun = 16,    // resolution, statement ... that can act
+  kStateAgentNoun = 32,  // leadership, officials ... "in" a country
+  kLocativeWord = 64,    // in, at, near ... before a place
+  kBeForm = 128,         // was, were, is ... before a passive participle
 };
 
 class CompiledModel {
@@ -134,6 +148,11 @@ class CompiledModel {
   // True if `word` is a title word ("minister") from the gazetteer.
   bool IsTitle(uint32_t word) const {
     return (word_flags_[word] & kTitleWord) != 0;
+  }
+
+  // True if `word` belongs to the closed class `role`.
+  bool HasRole(uint32_t word, WordRole role) const {
+    return (word_roles_[word] & role) != 0;
   }
 
   // True if `word` is a comma or punctuation that can end a clause (";",
@@ -263,6 +282,7 @@ class CompiledModel {
   absl::flat_hash_map<std::string, uint32_t> vocabulary_;  // word -> id >= 1
   WordTable word_table_;  // the same, for lookups after Compile()
   std::vector<uint8_t> word_flags_;                        // by word id
+  std::vector<uint8_t> word_roles_;  // WordRole bits, by word id
   uint32_t name_word_ = 0;                                 // "<name>"
   StructuralWords words_;
 
