@@ -525,10 +525,8 @@ bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
       absl::EndsWith(text_.Norm(text_.tokens[m.first_token]), "ing")) {
     return false;  // a verb: "expelled from", "withdrawing from"
   }
-  const StructuralWords& sw = model_.words();
-  uint32_t t = from.first_token;
-  if (t > 0 && text_.tokens[t - 1].word == sw.the) --t;
-  return t == m.end_token + 1 && text_.tokens[m.end_token].word == sw.from;
+  return WordBefore(from) == int64_t{m.end_token} &&
+         text_.tokens[m.end_token].word == model_.words().from;
 }
 
 bool ArticleScorer::IsDocumentAct(const SignalMatch& m) const {
@@ -635,20 +633,23 @@ bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
   return true;
 }
 
+int64_t ArticleScorer::WordBefore(const Mention& m) const {
+  int64_t b = int64_t{m.first_token} - 1;
+  if (b >= 0 && text_.tokens[b].word == model_.words().the) --b;
+  return b;
+}
+
 bool ArticleScorer::IsTopic(const Mention& m) const {
-  uint32_t b = m.first_token;
+  const int64_t b = WordBefore(m);
+  if (b < 0) return false;
   const StructuralWords& sw = model_.words();
-  if (b > 0 && text_.tokens[b - 1].word == sw.the) --b;
-  if (b == 0) return false;
-  const uint32_t w = text_.tokens[b - 1].word;
+  const uint32_t w = text_.tokens[b].word;
   return w == sw.over || w == sw.about || w == sw.regarding;
 }
 
 int64_t ArticleScorer::ByBefore(const Mention& m) const {
-  uint32_t b = m.first_token;
-  const StructuralWords& sw = model_.words();
-  if (b > 0 && text_.tokens[b - 1].word == sw.the) --b;
-  return b > 0 && text_.tokens[b - 1].word == sw.by ? int64_t{b} - 1 : -1;
+  const int64_t b = WordBefore(m);
+  return b >= 0 && text_.tokens[b].word == model_.words().by ? b : -1;
 }
 
 // "Saudi Arabia and Iran", "Pakistan and the US": two mentions joined by

@@ -138,6 +138,8 @@ class ArticleScorer {
   // Whether `m` is the topic of what precedes it: "over|about|regarding
   // [the] X".
   bool IsTopic(const Mention& m) const;
+  // The index of the word before `m`, or before its "the"; -1 if none.
+  int64_t WordBefore(const Mention& m) const;
   // The index of the "by" before `m` ("by X", "by the X"), or -1.
   int64_t ByBefore(const Mention& m) const;
   bool Coordinated(const Mention& x, const Mention& y) const;
