@@ -485,9 +485,7 @@ const Mention* ArticleScorer::AgentRightBefore(const Mention* last,
     }
     // "accused Russia of blocking aid": the accused acts in the gerund.
     if (w == sw.of) {
-      return t - 1 == last->end_token &&
-                     absl::EndsWith(text_.Norm(text_.tokens[m.first_token]),
-                                    "ing")
+      return t - 1 == last->end_token && LooksLikeGerund(m.first_token)
                  ? last
                  : nullptr;
     }
@@ -499,6 +497,10 @@ const Mention* ArticleScorer::AgentRightBefore(const Mention* last,
 bool ArticleScorer::LooksLikeParticiple(uint32_t t) const {
   const absl::string_view w = text_.Norm(text_.tokens[t]);
   return w.size() >= 4 && (absl::EndsWith(w, "ed") || absl::EndsWith(w, "en"));
+}
+
+bool ArticleScorer::LooksLikeGerund(uint32_t t) const {
+  return absl::EndsWith(text_.Norm(text_.tokens[t]), "ing");
 }
 
 bool ArticleScorer::PassiveBy(const SignalMatch& m, int64_t by) const {
@@ -521,8 +523,7 @@ bool ArticleScorer::PassiveBy(const SignalMatch& m, int64_t by) const {
 
 bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
   if (m.end_token - m.first_token != 1) return false;
-  if (LooksLikeParticiple(m.first_token) ||
-      absl::EndsWith(text_.Norm(text_.tokens[m.first_token]), "ing")) {
+  if (LooksLikeParticiple(m.first_token) || LooksLikeGerund(m.first_token)) {
     return false;  // a verb: "expelled from", "withdrawing from"
   }
   return WordBefore(from) == int64_t{m.end_token} &&
@@ -530,8 +531,8 @@ bool ArticleScorer::NounFrom(const SignalMatch& m, const Mention& from) const {
 }
 
 bool ArticleScorer::IsDocumentAct(const SignalMatch& m) const {
-  if (m.end_token - m.first_token != 1 || m.first_token == 0) return false;
-  if (!absl::EndsWith(text_.Norm(text_.tokens[m.first_token]), "ing")) {
+  if (m.end_token - m.first_token != 1 || m.first_token == 0 ||
+      !LooksLikeGerund(m.first_token)) {
     return false;
   }
   return model_.HasRole(text_.tokens[m.first_token - 1].word, kDocumentNoun);
@@ -579,14 +580,13 @@ bool ArticleScorer::IsUrgedAct(const SignalMatch& m) const {
   if (mi > 0 && Coordinated(ws_.mentions[mi - 1], *x)) {
     x = &ws_.mentions[mi - 1];
   }
-  uint32_t b = x->first_token;
-  if (b > first && tokens[b - 1].word == sw.the) --b;
-  if (b <= first) return false;
-  const uint32_t verb = tokens[b - 1].word;
+  const int64_t v = WordBefore(*x);
+  if (v < int64_t{first}) return false;
+  const uint32_t verb = tokens[v].word;
   if (model_.HasRole(verb, kUrgeVerb)) return true;
   // "called on India to", "appealed to India to".
-  return b >= first + 2 && (verb == sw.on || verb == sw.to) &&
-         model_.HasRole(tokens[b - 2].word, kCallVerb);
+  return v > int64_t{first} && (verb == sw.on || verb == sw.to) &&
+         model_.HasRole(tokens[v - 1].word, kCallVerb);
 }
 
 bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
@@ -699,7 +699,6 @@ const Mention* ArticleScorer::QuoteSpeaker(const SignalMatch& m,
   auto is_speech = [&](uint32_t t) {
     return model_.HasRole(tokens[t].word, kSpeechVerb);
   };
-
   // Inside a quotation: an odd number of quotes before the signal in its
   // sentence, and one after it.
   size_t opened = 0;
@@ -826,9 +825,9 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
              })) {
     // "Saudi Arabia and Iran normalised relations (in a deal brokered by
     // China)", "signed a Russian-brokered agreement", "remain at odds over
-    // the Falkland Islands": a joint act of the pair, with no direction. Not when a third actor is named between the
-    // pair and the signal: "the EU and Japan criticised China over its
-    // curbs".
+    // the Falkland Islands": a joint act of the pair, with no direction.
+    // Not when a third actor is named between the pair and the signal:
+    // "the EU and Japan criticised China over its curbs".
     Pair joint;
     joint.source = before[0]->actor;
     joint.target = before[1]->actor;
@@ -999,13 +998,17 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
     return true;
   }
   if (two && !q_org) {
-    Evidence copy = result->evidence[index];
-    result->evidence.push_back(std::move(copy));
-    SetDyad(q.source, q.target, q, how, true, result->evidence.size() - 1,
+    SetDyad(q.source, q.target, q, how, true, CopyEvidence(index, result),
             result);
   }
   SetDyad(p.source, p.target, p, how, true, index, result);
   return true;
+}
+
+size_t ArticleScorer::CopyEvidence(size_t index, ArticleResult* result) {
+  Evidence copy = result->evidence[index];
+  result->evidence.push_back(std::move(copy));
+  return result->evidence.size() - 1;
 }
 
 void ArticleScorer::AttributeImplicit(const SignalMatch& m, size_t evidence,
@@ -1036,9 +1039,7 @@ void ArticleScorer::AttributeImplicit(const SignalMatch& m, size_t evidence,
       ev.attribution = Attribution::kOrganization;
       ev.target = Code(third->actor);
     } else {
-      Evidence copy = result->evidence[evidence];
-      result->evidence.push_back(std::move(copy));
-      const size_t second = result->evidence.size() - 1;
+      const size_t second = CopyEvidence(evidence, result);
       for (const auto& [side, index] :
            {std::pair<int, size_t>{main_a_, evidence}, {main_b_, second}}) {
         Pair p;

@@ -82,6 +82,9 @@ class ArticleScorer {
   bool AttributeExplicit(const SignalMatch& m, ArticleResult* result);
   void AttributeImplicit(const SignalMatch& m, size_t evidence,
                          ArticleResult* result);
+  // Appends a copy of evidence `index`, for a second dyad; returns its
+  // index.
+  size_t CopyEvidence(size_t index, ArticleResult* result);
   int CoordinatedPartner(const Mention& m, int exclude) const;
   // The pair of `m` among mentions [first_mention, end_mention). `anchor`,
   // when picking from the whole sentence, is the one country named in the
@@ -114,6 +117,8 @@ class ArticleScorer {
                                   const SignalMatch& m) const;
   // Whether token t ends like a past participle ("-ed", "-en").
   bool LooksLikeParticiple(uint32_t t) const;
+  // Whether token t ends like a gerund or present participle ("-ing").
+  bool LooksLikeGerund(uint32_t t) const;
   // Whether the "by" at token `by`, after `m`, names the agent of `m` when
   // its source was named before it (see PickPair).
   bool PassiveBy(const SignalMatch& m, int64_t by) const;
