@@ -572,21 +572,33 @@ bool ArticleScorer::IsUrgedAct(const SignalMatch& m) const {
     }
     --t;
   }
+  // Whether the "to" at token `to` follows an urged country, or pair:
+  // "urged India (and Pakistan) to", "called on India to".
+  auto urged_before = [&](uint32_t to) {
+    if (to <= first) return false;
+    const int32_t mi = ws_.mention_at[to - 1];
+    if (mi < 0 || ws_.mentions[mi].end_token != to) return false;
+    const Mention* x = &ws_.mentions[mi];
+    if (mi > 0 && Coordinated(ws_.mentions[mi - 1], *x)) {
+      x = &ws_.mentions[mi - 1];
+    }
+    const int64_t v = WordBefore(*x);
+    if (v < int64_t{first}) return false;
+    const uint32_t verb = tokens[v].word;
+    if (model_.HasRole(verb, kUrgeVerb)) return true;
+    return v > int64_t{first} && (verb == sw.on || verb == sw.to) &&
+           model_.HasRole(tokens[v - 1].word, kCallVerb);
+  };
   if (t <= first + 1) return false;
-  const int32_t mi = ws_.mention_at[t - 2];
-  if (mi < 0 || ws_.mentions[mi].end_token != t - 1) return false;
-  // The urged country, or pair: "urged India (and Pakistan) to".
-  const Mention* x = &ws_.mentions[mi];
-  if (mi > 0 && Coordinated(ws_.mentions[mi - 1], *x)) {
-    x = &ws_.mentions[mi - 1];
+  if (urged_before(t - 1)) return true;
+  // One step further: "urged China to use its influence on Russia to end
+  // the war" -- an earlier "to" of the same clause, within eight words.
+  const uint32_t clause = ws_.clause[t - 1];
+  const uint32_t stop = t - 1 > first + 8 ? t - 1 - 8 : first;
+  for (uint32_t u = t - 2; u > stop && ws_.clause[u] == clause; --u) {
+    if (tokens[u].word == sw.to) return urged_before(u);
   }
-  const int64_t v = WordBefore(*x);
-  if (v < int64_t{first}) return false;
-  const uint32_t verb = tokens[v].word;
-  if (model_.HasRole(verb, kUrgeVerb)) return true;
-  // "called on India to", "appealed to India to".
-  return v > int64_t{first} && (verb == sw.on || verb == sw.to) &&
-         model_.HasRole(tokens[v - 1].word, kCallVerb);
+  return false;
 }
 
 bool ArticleScorer::MarkerSubject(const SignalMatch& m) const {
@@ -645,6 +657,94 @@ bool ArticleScorer::IsTopic(const Mention& m) const {
   const StructuralWords& sw = model_.words();
   const uint32_t w = text_.tokens[b].word;
   return w == sw.over || w == sw.about || w == sw.regarding;
+}
+
+bool ArticleScorer::IsTimeReference(const SignalMatch& m) const {
+  const auto& tokens = text_.tokens;
+  const StructuralWords& sw = model_.words();
+  const Sentence& s = text_.sentences[tokens[m.first_token].sentence];
+  // "the" within four words before the signal, and a time word before it
+  // (most signals have neither: word ids only until both are found).
+  uint32_t the = m.first_token;
+  while (the > s.first_token && m.first_token - the < 4 &&
+         tokens[the - 1].word != sw.the) {
+    --the;
+  }
+  if (the <= s.first_token + 1 || tokens[the - 1].word != sw.the) return false;
+  uint32_t time = the - 2;  // "since the start of the war": one step further
+  if (time >= s.first_token + 3 && tokens[time].word == sw.of &&
+      tokens[time - 2].word == sw.the) {
+    time -= 3;
+  }
+  if (!model_.HasRole(tokens[time].word, kTimeWord)) return false;
+  // Between "the" and the signal only lower-case words or hyphens ("the
+  // full-scale invasion"), no country.
+  for (uint32_t t = the; t < m.first_token; ++t) {
+    if (tokens[t].Has(kCapitalized) || ws_.mention_at[t] >= 0 ||
+        (!tokens[t].Has(kWordToken) && text_.Norm(tokens[t]) != "-")) {
+      return false;
+    }
+  }
+  // "since the invasion of Ukraine", "after the attack by Russia": the
+  // event's own parties are named.
+  const uint32_t stop = std::min(m.end_token + 3, s.end_token);
+  for (uint32_t u = m.end_token; u < stop; ++u) {
+    if (ws_.mention_at[u] >= 0) return false;
+  }
+  return true;
+}
+
+const Mention* ArticleScorer::RelativeSubject(const Mention* last,
+                                              const SignalMatch& m) const {
+  if (last == nullptr) return nullptr;
+  const auto& tokens = text_.tokens;
+  const StructuralWords& sw = model_.words();
+  uint32_t t = m.first_token;
+  for (int skipped = 0; t > last->end_token + 2 && skipped < 2;
+       ++skipped, --t) {
+    const Token& w = tokens[t - 1];
+    if (w.word == sw.which || !w.Has(kWordToken) || w.Has(kCapitalized)) break;
+  }
+  return t == last->end_token + 2 && tokens[t - 1].word == sw.which &&
+                 tokens[last->end_token].word == sw.comma
+             ? last
+             : nullptr;
+}
+
+const Mention* ArticleScorer::GiverOf(const SignalMatch& m,
+                                      const MentionList& after) const {
+  const auto& tokens = text_.tokens;
+  const StructuralWords& sw = model_.words();
+  if (m.end_token - m.first_token != 1 || m.first_token < 2 ||
+      m.end_token >= tokens.size() || tokens[m.end_token].word != sw.of ||
+      tokens[m.first_token - 1].word != sw.the ||
+      tokens[m.first_token - 2].word != sw.with) {
+    return nullptr;
+  }
+  for (const Mention* x : after) {
+    if (WordBefore(*x) == int64_t{m.end_token}) return x;
+  }
+  return nullptr;
+}
+
+bool ArticleScorer::Received(const SignalMatch& m) const {
+  const auto& tokens = text_.tokens;
+  const uint32_t first =
+      text_.sentences[tokens[m.first_token].sentence].first_token;
+  // Up to three words between: "received a warm", "won $2 billion in".
+  for (uint32_t t = m.first_token, n = 0; t > first && n < 4; --t, ++n) {
+    const Token& w = tokens[t - 1];
+    if (model_.HasRole(w.word, kReceiveVerb)) return true;
+    if (w.Has(kCapitalized) || ws_.mention_at[t - 1] >= 0 ||
+        model_.IsClausePunctuation(w.word)) {
+      return false;
+    }
+  }
+  return false;
+}
+
+bool ArticleScorer::IsExperienced(const SignalMatch& m) const {
+  return model_.HasRole(text_.tokens[m.first_token].word, kExperiencer);
 }
 
 int64_t ArticleScorer::ByBefore(const Mention& m) const {
@@ -805,6 +905,12 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
       src = first_other(before, a);
       if (src == nullptr) src = first_other(after, a);
     }
+  } else if (const Mention* giver = GiverOf(m, after)) {
+    // "intercepted with the help of the United States, Britain and
+    // Jordan": the helper gives, to the sentence's subject if it named one.
+    src = giver;
+    tgt = last_other(before, src->actor);
+    if (tgt == nullptr) tgt = first_other(after, src->actor);
   } else if (!before.empty() &&
              before.back()->end_token + 1 == m.first_token &&
              text_.tokens[m.first_token - 1].word == model_.words().possessive) {
@@ -833,6 +939,19 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     joint.target = before[1]->actor;
     joint.mutual = true;
     return joint;
+  } else if (const Mention* rel = RelativeSubject(
+                 before.empty() ? nullptr : before.back(), m)) {
+    // "Lithuania's decision angered China, which downgraded ties": the
+    // relative clause's subject acts, towards the sentence's subject.
+    src = rel;
+    src_before = true;
+    for (const Mention* x : before) {
+      if (x->actor != src->actor && IsStrong(*x)) {
+        tgt = x;
+        break;
+      }
+    }
+    if (tgt == nullptr) tgt = other_of(src);
   } else if (const Mention* agent = AgentRightBefore(
                  before.empty() ? nullptr : before.back(), m)) {
     src = agent;
@@ -890,9 +1009,13 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   // by"); and a match of a verb and its object takes no agent by "by" ("the
   // Kremlin denied accusations by Kyiv": the accusations' agent). With no
   // source before it, any "by" after it names the agent.
+  // A feeling's "by" names its cause: "was disappointed by Hungary's
+  // veto" is Germany's. A subject can receive a signal: "received a warm
+  // welcome in Washington".
   const int64_t by = ByBefore(*tgt);
-  if ((by >= int64_t{m.end_token} && (!src_before || PassiveBy(m, by))) ||
-      (src_subject && NounFrom(m, *tgt))) {
+  if ((by >= int64_t{m.end_token} && !IsExperienced(m) &&
+       (!src_before || PassiveBy(m, by))) ||
+      (src_subject && (NounFrom(m, *tgt) || Received(m)))) {
     std::swap(p.source, p.target);
     p.also_target = -1;
     p.also_source = -1;
@@ -922,6 +1045,10 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   // "urged India to cooperate with Canada": what a country is urged to do
   // has not happened; the urging itself is its own signal if any.
   if (IsUrgedAct(m)) return true;
+  // "Poland has been one of Ukraine's staunchest allies since the
+  // invasion": an event named as a time is no act of the sentence's
+  // countries.
+  if (IsTimeReference(m)) return true;
   // "The two countries agreed to share data with the United States": the
   // main dyad, known later, acts (AttributeImplicit).
   if (MarkerSubject(m)) return false;

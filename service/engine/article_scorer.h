@@ -140,6 +140,25 @@ class ArticleScorer {
   // Whether `m` is what a country is urged to do: "urged India (and
   // Pakistan) to [a word or two] <m>", "called on India to <m>".
   bool IsUrgedAct(const SignalMatch& m) const;
+  // Whether `m` names an event only as a time: "since|after|during the
+  // [full-scale] <m>" with no country named right after it ("allies since
+  // the invasion" is no act of the allies).
+  bool IsTimeReference(const SignalMatch& m) const;
+  // The subject of a relative clause that `m` opens: `last` in "<last>,
+  // which [a word or two] <m>" ("angered China, which downgraded ties").
+  const Mention* RelativeSubject(const Mention* last,
+                                 const SignalMatch& m) const;
+  // The giver in "with the <m> of [the] X" ("rebuilt with the help of the
+  // United States"), among `after`.
+  const Mention* GiverOf(const SignalMatch& m,
+                         const absl::InlinedVector<const Mention*, 8>& after)
+      const;
+  // Whether the sentence's subject receives `m`: "received|won [a|the|..]
+  // <m>" ("India received a warm welcome in Washington").
+  bool Received(const SignalMatch& m) const;
+  // Whether `m` is a feeling whose "by" names its cause, not an agent: "was
+  // disappointed by Hungary's veto".
+  bool IsExperienced(const SignalMatch& m) const;
   // Whether `m` is the topic of what precedes it: "over|about|regarding
   // [the] X".
   bool IsTopic(const Mention& m) const;

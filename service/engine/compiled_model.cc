@@ -115,7 +115,8 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
        m->Intern("to"), m->Intern("by"), m->Intern("of"), m->Intern("for"),
        m->Intern("'s"), m->Intern("'"), m->Intern("over"), m->Intern("about"),
        m->Intern("regarding"), m->Intern("from"), m->Intern("in"),
-       m->Intern("on"), m->Intern("both"), m->Intern("two")};
+       m->Intern("on"), m->Intern("both"), m->Intern("two"),
+       m->Intern("which"), m->Intern("with")};
   auto roles = [&m](WordRole role,
                     std::initializer_list<absl::string_view> words) {
     for (absl::string_view word : words) {
@@ -147,6 +148,24 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
         {"in", "at", "near", "across", "inside", "throughout", "around"});
   roles(kBeForm, {"was", "were", "is", "are", "been", "being", "be", "get",
                   "gets", "got"});
+  // "since the invasion", "after the talks": an event named as a time.
+  roles(kTimeWord, {"since", "after", "before", "during", "following",
+                    "until", "till"});
+  // "was disappointed by Hungary's veto": the subject feels, the "by"
+  // names the cause, not an agent.
+  roles(kExperiencer,
+        {"disappointed", "concerned", "alarmed", "worried", "dismayed",
+         "troubled", "frustrated", "angered", "outraged", "shocked",
+         "saddened", "encouraged", "pleased", "delighted", "heartened",
+         "impressed", "satisfied", "dissatisfied", "offended", "irritated",
+         "upset", "surprised", "disturbed", "appalled", "incensed",
+         "infuriated", "reassured", "gratified", "annoyed", "unnerved",
+         "alienated", "humiliated", "insulted", "embarrassed"});
+  // "India received a warm welcome in Washington": the subject is given
+  // the signal.
+  roles(kReceiveVerb, {"received", "receives", "receive", "receiving", "got",
+                       "gets", "won", "wins", "enjoyed", "enjoys", "earned",
+                       "accepted", "accepts"});
   for (uint32_t p : {w.comma, w.semicolon, w.colon, w.dashes, w.lparen,
                      w.rparen, w.lbracket, w.rbracket}) {
     m->word_flags_[p] |= kClauseBreak;

@@ -93,13 +93,13 @@ class MatchStarts {
 struct StructuralWords {
   uint32_t comma, semicolon, colon, dashes, lparen, rparen, lbracket,
       rbracket, and_, but_, or_, the, to, by, of, for_, possessive, apostrophe,
-      over, about, regarding, from, in, on, both, two;
+      over, about, regarding, from, in, on, both, two, which, with;
 };
 
 // Closed classes of words that attribution rules look for, as bits of a
-// word's role (CompiledModel::HasRole), so that a rule tests one byte
+// word's role (CompiledModel::HasRole), so that a rule tests one load
 // rather than a list of strings.
-enum WordRole : uint8_t {
+enum WordRole : uint16_t {
   kQuoteMark = 1,        // '"' (typographic quotes fold to it)
   kSpeechVerb = 2,       // said, told, added ... after a quotation
   kUrgeVerb = 4,         // urged, asked, pressed ... before a country "to"
@@ -108,6 +108,9 @@ enum WordRole : uint8_t {
   kStateAgentNoun = 32,  // leadership, officials ... "in" a country
   kLocativeWord = 64,    // in, at, near ... before a place
   kBeForm = 128,         // was, were, is ... before a passive participle
+  kTimeWord = 256,       // since, after, during ... before "the <event>"
+  kExperiencer = 512,    // disappointed, alarmed ... "by" names the cause
+  kReceiveVerb = 1024,   // received, got, won ... a signal given to them
 };
 
 class CompiledModel {
@@ -282,7 +285,7 @@ class CompiledModel {
   absl::flat_hash_map<std::string, uint32_t> vocabulary_;  // word -> id >= 1
   WordTable word_table_;  // the same, for lookups after Compile()
   std::vector<uint8_t> word_flags_;                        // by word id
-  std::vector<uint8_t> word_roles_;  // WordRole bits, by word id
+  std::vector<uint16_t> word_roles_;  // WordRole bits, by word id
   uint32_t name_word_ = 0;                                 // "<name>"
   StructuralWords words_;
 

@@ -505,6 +505,72 @@ TEST_F(EngineRulesTest, AnUrgedActScoresNoDyad) {
   EXPECT_EQ(r.evidence[0].source, "IND");
 }
 
+// The same one step further: "urged China to use its influence on Russia
+// to end the war".
+TEST_F(EngineRulesTest, AnActUrgedThroughAnotherScoresNoDyad) {
+  const ArticleResult r = Score(
+      "Turkey urged China to use its influence on India to end the war.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kNone);
+  // Not across a clause: "..., and India agreed to end the war" is no
+  // urged act.
+  EXPECT_EQ(OnePair("Turkey urged China to use its influence, and India "
+                    "agreed to end the war with Pakistan."),
+            Pair("IND", "PAK"));
+}
+
+// An event named only as a time is no act of the sentence's countries;
+// with its parties named it is theirs.
+TEST_F(EngineRulesTest, AnEventNamedAsATimeScoresNoDyad) {
+  ArticleResult r = Score(
+      "Turkey has been one of Pakistan's staunchest allies since the "
+      "attack.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[1].attribution, Attribution::kNone);
+  EXPECT_GT(Dyad(r, "PAK", "TUR")->tone, 0);
+  r = Score("India has traded with China since the start of the war.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kNone);
+  EXPECT_EQ(OnePair("Relations have been frozen since the attack on India "
+                    "by Pakistan."),
+            Pair("PAK", "IND"));
+}
+
+// "<X>, which <signal>": X acts, towards the sentence's subject.
+TEST_F(EngineRulesTest, ARelativeClauseActsForItsSubject) {
+  EXPECT_THAT(Pairs("Pakistan's decision angered China, which downgraded "
+                    "ties."),
+              ElementsAre(Pair("PAK", "CHN"), Pair("CHN", "PAK")));
+}
+
+// "with the help of X": X gives, to the sentence's subject if named.
+TEST_F(EngineRulesTest, TheHelperGivesTheHelp) {
+  EXPECT_THAT(Pairs("Pakistan said the drones were intercepted with the help "
+                    "of the United States and Jordan."),
+              ElementsAre(Pair("USA", "PAK"), Pair("JOR", "PAK")));
+  EXPECT_EQ(OnePair("The bridge was rebuilt with the help of the United "
+                    "States, Pakistani officials said."),
+            Pair("USA", "PAK"));
+}
+
+// A subject that receives a signal is its target.
+TEST_F(EngineRulesTest, TheSubjectReceivesWhatItReceived) {
+  EXPECT_EQ(OnePair("India received a warm welcome in Washington."),
+            Pair("USA", "IND"));
+  EXPECT_EQ(OnePair("India gave a warm welcome to the American delegation."),
+            Pair("IND", "USA"));
+}
+
+// A feeling's "by" names its cause, not its agent.
+TEST_F(EngineRulesTest, AFeelingsByNamesItsCause) {
+  EXPECT_EQ(Pairs("Turkey said it was deeply disappointed by Georgia's "
+                  "veto.")[0],
+            Pair("TUR", "GEO"));
+  EXPECT_EQ(OnePair("Disappointed by the Indian decision, Turkey recalled "
+                    "its envoy."),
+            Pair("TUR", "IND"));
+}
+
 // "The two countries ..." at the head of a clause: the main dyad acts,
 // each side towards a third country named after the signal.
 TEST_F(EngineRulesTest, ADyadMarkerAsSubjectIsTheMainDyad) {
