@@ -663,12 +663,39 @@ bool ArticleScorer::IsTimeReference(const SignalMatch& m) const {
   const auto& tokens = text_.tokens;
   const StructuralWords& sw = model_.words();
   const Sentence& s = text_.sentences[tokens[m.first_token].sentence];
+  // "since the invasion of Ukraine", "after the attack by Russia": the
+  // event's own parties are named.
+  auto no_party_after = [&] {
+    const uint32_t stop = std::min(m.end_token + 3, s.end_token);
+    for (uint32_t u = m.end_token; u < stop; ++u) {
+      if (ws_.mention_at[u] >= 0) return false;
+    }
+    return true;
+  };
   // "the" within four words before the signal, and a time word before it
   // (most signals have neither: word ids only until both are found).
   uint32_t the = m.first_token;
   while (the > s.first_token && m.first_token - the < 4 &&
          tokens[the - 1].word != sw.the) {
     --the;
+  }
+  // "after [two|several] years|months|decades of <m>": a span of time.
+  if (m.first_token >= s.first_token + 3 &&
+      tokens[m.first_token - 1].word == sw.of) {
+    static constexpr absl::string_view kSpans[] = {"years", "months",
+                                                   "decades", "weeks"};
+    uint32_t t = m.first_token - 2;
+    const absl::string_view span = text_.Norm(tokens[t]);
+    if (std::find(std::begin(kSpans), std::end(kSpans), span) !=
+        std::end(kSpans)) {
+      if (t > s.first_token && !model_.HasRole(tokens[t - 1].word, kTimeWord) &&
+          !tokens[t - 1].Has(kCapitalized)) {
+        --t;  // "two", "several", "many"
+      }
+      if (t > s.first_token && model_.HasRole(tokens[t - 1].word, kTimeWord)) {
+        return no_party_after();
+      }
+    }
   }
   if (the <= s.first_token + 1 || tokens[the - 1].word != sw.the) return false;
   uint32_t time = the - 2;  // "since the start of the war": one step further
@@ -685,13 +712,7 @@ bool ArticleScorer::IsTimeReference(const SignalMatch& m) const {
       return false;
     }
   }
-  // "since the invasion of Ukraine", "after the attack by Russia": the
-  // event's own parties are named.
-  const uint32_t stop = std::min(m.end_token + 3, s.end_token);
-  for (uint32_t u = m.end_token; u < stop; ++u) {
-    if (ws_.mention_at[u] >= 0) return false;
-  }
-  return true;
+  return no_party_after();
 }
 
 const Mention* ArticleScorer::RelativeSubject(const Mention* last,
@@ -709,6 +730,20 @@ const Mention* ArticleScorer::RelativeSubject(const Mention* last,
                  tokens[last->end_token].word == sw.comma
              ? last
              : nullptr;
+}
+
+const Mention* ArticleScorer::ComplementSubject(const Mention* last,
+                                                const SignalMatch& m) const {
+  if (last == nullptr || m.first_token - last->end_token > 3) return nullptr;
+  const auto& tokens = text_.tokens;
+  const int64_t b = WordBefore(*last);
+  if (b < 0 || tokens[b].word != model_.words().that) return nullptr;
+  for (uint32_t t = last->end_token; t < m.first_token; ++t) {
+    if (!tokens[t].Has(kWordToken) || tokens[t].Has(kCapitalized)) {
+      return nullptr;
+    }
+  }
+  return last;
 }
 
 const Mention* ArticleScorer::GiverOf(const SignalMatch& m,
@@ -927,7 +962,9 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
                                   x->kind == AliasKind::kAdjective;
                          }) &&
              std::all_of(after.begin(), after.end(), [&](const Mention* x) {
-               return IntroducedByBy(*x) || IsTopic(*x);
+               return IntroducedByBy(*x) || IsTopic(*x) ||
+                      x->actor == before[0]->actor ||
+                      x->actor == before[1]->actor;
              })) {
     // "Saudi Arabia and Iran normalised relations (in a deal brokered by
     // China)", "signed a Russian-brokered agreement", "remain at odds over
@@ -952,6 +989,12 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
       }
     }
     if (tgt == nullptr) tgt = other_of(src);
+  } else if (const Mention* reported = ComplementSubject(
+                 before.empty() ? nullptr : before.back(), m)) {
+    // "Canberra was hopeful that China would lift the tariffs".
+    src = reported;
+    src_before = true;
+    tgt = other_of(src);
   } else if (const Mention* agent = AgentRightBefore(
                  before.empty() ? nullptr : before.back(), m)) {
     src = agent;

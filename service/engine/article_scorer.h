@@ -141,13 +141,18 @@ class ArticleScorer {
   // Pakistan) to [a word or two] <m>", "called on India to <m>".
   bool IsUrgedAct(const SignalMatch& m) const;
   // Whether `m` names an event only as a time: "since|after|during the
-  // [full-scale] <m>" with no country named right after it ("allies since
-  // the invasion" is no act of the allies).
+  // [full-scale] <m>", "after [two] years of <m>", with no country named
+  // right after it ("allies since the invasion" is no act of the allies).
   bool IsTimeReference(const SignalMatch& m) const;
   // The subject of a relative clause that `m` opens: `last` in "<last>,
   // which [a word or two] <m>" ("angered China, which downgraded ties").
   const Mention* RelativeSubject(const Mention* last,
                                  const SignalMatch& m) const;
+  // The subject of a reported clause that `m` is in: `last` in "that
+  // <last> [up to three lower-case words] <m>" ("hopeful that China would
+  // lift the tariffs").
+  const Mention* ComplementSubject(const Mention* last,
+                                   const SignalMatch& m) const;
   // The giver in "with the <m> of [the] X" ("rebuilt with the help of the
   // United States"), among `after`.
   const Mention* GiverOf(const SignalMatch& m,

@@ -116,7 +116,7 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
        m->Intern("'s"), m->Intern("'"), m->Intern("over"), m->Intern("about"),
        m->Intern("regarding"), m->Intern("from"), m->Intern("in"),
        m->Intern("on"), m->Intern("both"), m->Intern("two"),
-       m->Intern("which"), m->Intern("with")};
+       m->Intern("which"), m->Intern("with"), m->Intern("that")};
   auto roles = [&m](WordRole role,
                     std::initializer_list<absl::string_view> words) {
     for (absl::string_view word : words) {

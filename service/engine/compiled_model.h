@@ -93,7 +93,7 @@ class MatchStarts {
 struct StructuralWords {
   uint32_t comma, semicolon, colon, dashes, lparen, rparen, lbracket,
       rbracket, and_, but_, or_, the, to, by, of, for_, possessive, apostrophe,
-      over, about, regarding, from, in, on, both, two, which, with;
+      over, about, regarding, from, in, on, both, two, which, with, that;
 };
 
 // Closed classes of words that attribution rules look for, as bits of a

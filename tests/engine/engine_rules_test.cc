@@ -536,6 +536,44 @@ TEST_F(EngineRulesTest, AnEventNamedAsATimeScoresNoDyad) {
             Pair("PAK", "IND"));
 }
 
+// "after [two] years of <signal>" is a time too.
+TEST_F(EngineRulesTest, ASpanOfTimeIsATime) {
+  ArticleResult r = Score(
+      "Turkey and India agreed to deepen ties after years of strained "
+      "relations.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[1].attribution, Attribution::kNone);
+  r = Score("Turkey and India deepened ties after two decades of strained "
+            "relations.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_EQ(r.evidence[1].attribution, Attribution::kNone);
+  // Not a span of time: "years of" only.
+  r = Score("Turkey and India deepened ties after a history of strained "
+            "relations.");
+  ASSERT_EQ(r.evidence.size(), 2u);
+  EXPECT_NE(r.evidence[1].attribution, Attribution::kNone);
+}
+
+// "that <X> [would] <signal>": the reported clause's subject acts.
+TEST_F(EngineRulesTest, AReportedClauseActsForItsSubject) {
+  EXPECT_EQ(OnePair("Pakistan's minister said Islamabad was hopeful that "
+                    "China would deepen ties."),
+            Pair("CHN", "PAK"));
+  EXPECT_EQ(OnePair("Pakistan said that it would deepen ties with China."),
+            Pair("PAK", "CHN"));
+}
+
+// A pair joined by "and" acts jointly even when the sentence names one of
+// them again after the signal.
+TEST_F(EngineRulesTest, AJointActSurvivesARepeatedName) {
+  const ArticleResult r = Score(
+      "Turkey and India agreed to deepen ties, the first such step between "
+      "India and a Gulf partner.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].source, "");
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kClause);
+}
+
 // "<X>, which <signal>": X acts, towards the sentence's subject.
 TEST_F(EngineRulesTest, ARelativeClauseActsForItsSubject) {
   EXPECT_THAT(Pairs("Pakistan's decision angered China, which downgraded "
