@@ -778,6 +778,30 @@ bool ArticleScorer::Received(const SignalMatch& m) const {
   return false;
 }
 
+bool ArticleScorer::ReactsToPrevious(const SignalMatch& m) const {
+  const LastPair& last = last_pair_;
+  if (!last.reacts ||
+      model_.lexicon().signals[m.entry].quad != QuadClass::kMaterialConflict ||
+      m.first_token < last.end_token || m.first_token - last.end_token > 3 ||
+      ws_.clause[m.first_token] != last.clause) {
+    return false;
+  }
+  for (uint32_t t = last.end_token; t < m.first_token; ++t) {
+    const Token& w = text_.tokens[t];
+    if (!w.Has(kWordToken) || w.Has(kCapitalized) || ws_.mention_at[t] >= 0) {
+      return false;
+    }
+  }
+  // "criticised the attacks on Pakistan" names the act's target: its agent
+  // is not known.
+  const uint32_t stop = std::min<uint32_t>(
+      m.end_token + 3, static_cast<uint32_t>(text_.tokens.size()));
+  for (uint32_t t = m.end_token; t < stop; ++t) {
+    if (ws_.mention_at[t] >= 0) return false;
+  }
+  return true;
+}
+
 bool ArticleScorer::IsExperienced(const SignalMatch& m) const {
   return model_.HasRole(text_.tokens[m.first_token].word, kExperiencer);
 }
@@ -1139,6 +1163,22 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   }
   if (p.none) return true;
   if (p.source < 0) return false;
+  // "Iraq summoned the Turkish ambassador to protest against airstrikes":
+  // the strikes the protest is about come from the protest's target, unless
+  // they named their own agent ("condemned India's strikes").
+  if (!p.mutual && p.source == last_pair_.source &&
+      p.target == last_pair_.target && ReactsToPrevious(m)) {
+    std::swap(p.source, p.target);
+    p.also_target = -1;
+    p.also_source = -1;
+  }
+  if (!p.mutual) {
+    last_pair_ = {m.end_token, ws_.clause[m.first_token], p.source, p.target,
+                  model_.lexicon().signals[m.entry].quad ==
+                          QuadClass::kVerbalConflict &&
+                      model_.HasRole(text_.tokens[m.first_token].word,
+                                     kReactVerb)};
+  }
   const size_t index = result->evidence.size() - 1;
   // "China criticised the United States and India", "Seoul and Tokyo
   // pledged closer cooperation with Washington": once per dyad.

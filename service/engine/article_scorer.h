@@ -161,6 +161,11 @@ class ArticleScorer {
   // Whether the sentence's subject receives `m`: "received|won [a|the|..]
   // <m>" ("India received a warm welcome in Washington").
   bool Received(const SignalMatch& m) const;
+  // Whether the material conflict `m` is what the verbal conflict just
+  // before it reacts to: "summoned the Turkish ambassador to protest
+  // against airstrikes", "condemned the attacks" (at most three lower-case
+  // words between, in one clause).
+  bool ReactsToPrevious(const SignalMatch& m) const;
   // Whether `m` is a feeling whose "by" names its cause, not an agent: "was
   // disappointed by Hungary's veto".
   bool IsExperienced(const SignalMatch& m) const;
@@ -190,6 +195,15 @@ class ArticleScorer {
   std::optional<absl::CivilDay> date_;
   absl::flat_hash_map<uint64_t, DyadAccum> dyads_;
   int main_a_ = -1, main_b_ = -1;
+  // The last signal AttributeExplicit() gave a directed pair, for
+  // ReactsToPrevious().
+  struct LastPair {
+    uint32_t end_token = 0;
+    uint32_t clause = ~uint32_t{0};
+    int source = -1, target = -1;
+    bool reacts = false;  // a verbal conflict that starts with a kReactVerb
+  };
+  LastPair last_pair_;
   // QuoteSpeaker()'s cache: the quote tokens of one sentence.
   mutable uint32_t quotes_sentence_ = ~uint32_t{0};
   mutable absl::InlinedVector<uint32_t, 8> quotes_;

@@ -163,6 +163,17 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
          "alienated", "humiliated", "insulted", "embarrassed"});
   // "India received a warm welcome in Washington": the subject is given
   // the signal.
+  // "condemned the attacks", "summoned the envoy over attacks": the
+  // disapproval of what its target did.
+  roles(kReactVerb,
+        {"condemn", "condemned", "condemns", "condemning", "condemnation",
+         "protest", "protested", "protests", "protesting", "denounce",
+         "denounced", "denounces", "denouncing", "criticise", "criticised",
+         "criticises", "criticising", "criticize", "criticized", "criticizes",
+         "criticizing", "criticism", "deplore", "deplored", "deplores",
+         "decry", "decried", "decries", "slam", "slammed", "slams", "blast",
+         "blasted", "blasts", "rebuke", "rebuked", "rebukes", "summon",
+         "summoned", "summons", "summoning", "lodge", "lodged", "lodges"});
   roles(kReceiveVerb, {"received", "receives", "receive", "receiving", "got",
                        "gets", "won", "wins", "enjoyed", "enjoys", "earned",
                        "accepted", "accepts"});

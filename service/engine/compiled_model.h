@@ -111,6 +111,7 @@ enum WordRole : uint16_t {
   kTimeWord = 256,       // since, after, during ... before "the <event>"
   kExperiencer = 512,    // disappointed, alarmed ... "by" names the cause
   kReceiveVerb = 1024,   // received, got, won ... a signal given to them
+  kReactVerb = 2048,     // condemned, protested ... an act of the target
 };
 
 class CompiledModel {

@@ -574,6 +574,20 @@ TEST_F(EngineRulesTest, AJointActSurvivesARepeatedName) {
   EXPECT_EQ(r.evidence[0].attribution, Attribution::kClause);
 }
 
+// What a protest is about comes from the protest's target, unless the
+// act names its own parties.
+TEST_F(EngineRulesTest, AProtestedActIsTheTargets) {
+  EXPECT_THAT(Pairs("India summoned the Pakistani envoy over attacks on its "
+                    "soldiers."),
+              ElementsAre(Pair("IND", "PAK"), Pair("PAK", "IND")));
+  // Not swapped: Pakistan is the attacks' target, whoever made them.
+  const auto pairs = Pairs("India criticised the attacks on Pakistan.");
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_NE(pairs[1], Pair("PAK", "IND"));
+  EXPECT_THAT(Pairs("India criticised China's attacks."),
+              ElementsAre(Pair("IND", "CHN"), Pair("CHN", "IND")));
+}
+
 // "<X>, which <signal>": X acts, towards the sentence's subject.
 TEST_F(EngineRulesTest, ARelativeClauseActsForItsSubject) {
   EXPECT_THAT(Pairs("Pakistan's decision angered China, which downgraded "
