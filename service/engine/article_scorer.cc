@@ -663,15 +663,6 @@ bool ArticleScorer::IsTimeReference(const SignalMatch& m) const {
   const auto& tokens = text_.tokens;
   const StructuralWords& sw = model_.words();
   const Sentence& s = text_.sentences[tokens[m.first_token].sentence];
-  // "since the invasion of Ukraine", "after the attack by Russia": the
-  // event's own parties are named.
-  auto no_party_after = [&] {
-    const uint32_t stop = std::min(m.end_token + 3, s.end_token);
-    for (uint32_t u = m.end_token; u < stop; ++u) {
-      if (ws_.mention_at[u] >= 0) return false;
-    }
-    return true;
-  };
   // "the" within four words before the signal, and a time word before it
   // (most signals have neither: word ids only until both are found).
   uint32_t the = m.first_token;
@@ -693,7 +684,7 @@ bool ArticleScorer::IsTimeReference(const SignalMatch& m) const {
         --t;  // "two", "several", "many"
       }
       if (t > s.first_token && model_.HasRole(tokens[t - 1].word, kTimeWord)) {
-        return no_party_after();
+        return !PartyRightAfter(m);
       }
     }
   }
@@ -712,7 +703,9 @@ bool ArticleScorer::IsTimeReference(const SignalMatch& m) const {
       return false;
     }
   }
-  return no_party_after();
+  // "since the invasion of Ukraine", "after the attack by Russia": the
+  // event's own parties are named.
+  return !PartyRightAfter(m);
 }
 
 const Mention* ArticleScorer::RelativeSubject(const Mention* last,
@@ -794,12 +787,55 @@ bool ArticleScorer::ReactsToPrevious(const SignalMatch& m) const {
   }
   // "criticised the attacks on Pakistan" names the act's target: its agent
   // is not known.
-  const uint32_t stop = std::min<uint32_t>(
-      m.end_token + 3, static_cast<uint32_t>(text_.tokens.size()));
+  return !PartyRightAfter(m);
+}
+
+bool ArticleScorer::PartyRightAfter(const SignalMatch& m) const {
+  const uint32_t stop =
+      std::min(m.end_token + 3,
+               text_.sentences[text_.tokens[m.first_token].sentence].end_token);
   for (uint32_t t = m.end_token; t < stop; ++t) {
-    if (ws_.mention_at[t] >= 0) return false;
+    if (ws_.mention_at[t] >= 0) return true;
   }
-  return true;
+  return false;
+}
+
+const ArticleScorer::EventRef* ArticleScorer::Antecedent(
+    const SignalMatch& m) const {
+  if (events_.empty() || m.first_token == 0 ||
+      text_.tokens[m.first_token - 1].word != model_.words().the ||
+      PartyRightAfter(m)) {
+    return nullptr;
+  }
+  const uint32_t sentence = text_.tokens[m.first_token].sentence;
+  const uint32_t head = text_.tokens[m.end_token - 1].word;
+  for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+    if (it->sentence < sentence && it->sentence + 3 >= sentence &&
+        (it->head == head || it->entry == m.entry)) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+const ArticleScorer::EventRef* ArticleScorer::ReactedEvent(
+    const SignalMatch& m) const {
+  if (events_.empty() ||
+      model_.lexicon().signals[m.entry].quad != QuadClass::kVerbalConflict ||
+      !model_.HasRole(text_.tokens[m.first_token].word, kReactVerb)) {
+    return nullptr;
+  }
+  const size_t i = static_cast<size_t>(&m - ws_.signals.data());
+  if (i + 1 >= ws_.signals.size()) return nullptr;
+  const SignalMatch& next = ws_.signals[i + 1];
+  if (next.first_token < m.end_token || next.first_token - m.end_token > 3) {
+    return nullptr;
+  }
+  for (uint32_t t = m.end_token; t < next.first_token; ++t) {
+    const Token& w = text_.tokens[t];
+    if (!w.Has(kWordToken) || w.Has(kCapitalized)) return nullptr;
+  }
+  return Antecedent(next);
 }
 
 bool ArticleScorer::IsExperienced(const SignalMatch& m) const {
@@ -1121,7 +1157,16 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   if (MarkerSubject(m)) return false;
   Pair p;
   Attribution how = Attribution::kNone;
-  if (IsDocumentAct(m)) {
+  // "Iran launched drones at Israel in its first direct attack ... Biden
+  // condemned the attack": the attack keeps Iran's pair, and the
+  // condemnation is of Iran.
+  const EventRef* ref = Antecedent(m);
+  const EventRef* reacted = ref == nullptr ? ReactedEvent(m) : nullptr;
+  if (ref != nullptr) {
+    p.source = ref->source;
+    p.target = ref->target;
+    how = Attribution::kAntecedent;
+  } else if (IsDocumentAct(m)) {
     // "vetoed a resolution condemning Syria", "an EU statement criticising
     // China": the document acts, for the country named right before it if
     // any ("a Chinese statement criticising Japan"), never for the
@@ -1161,6 +1206,19 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
     p = PickPair(first, end, m, anchor);
     how = Attribution::kSentence;
   }
+  if (reacted != nullptr && !p.none && !p.mutual) {
+    // The one who disapproves: the pair's source, or the sentence's one
+    // country ("Biden condemned the attack").
+    const int who = p.source >= 0 ? p.source
+                    : sentence_actors.size() == 1 ? sentence_actors.front()
+                                                  : -1;
+    if (who >= 0 && who != reacted->source) {
+      p = Pair();
+      p.source = who;
+      p.target = reacted->source;
+      how = Attribution::kAntecedent;
+    }
+  }
   if (p.none) return true;
   if (p.source < 0) return false;
   // "Iraq summoned the Turkish ambassador to protest against airstrikes":
@@ -1171,6 +1229,17 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
     std::swap(p.source, p.target);
     p.also_target = -1;
     p.also_source = -1;
+  }
+  const QuadClass quad = model_.lexicon().signals[m.entry].quad;
+  if (!p.mutual && (quad == QuadClass::kMaterialConflict ||
+                    quad == QuadClass::kMaterialCooperation)) {
+    while (!events_.empty() && events_.front().sentence + 3 < sentence) {
+      events_.erase(events_.begin());
+    }
+    if (events_.size() == events_.capacity()) events_.erase(events_.begin());
+    events_.push_back(
+        {text_.tokens[m.end_token - 1].word, m.entry, sentence, p.source,
+         p.target});
   }
   if (!p.mutual) {
     last_pair_ = {m.end_token, ws_.clause[m.first_token], p.source, p.target,

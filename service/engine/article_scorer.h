@@ -161,6 +161,26 @@ class ArticleScorer {
   // Whether the sentence's subject receives `m`: "received|won [a|the|..]
   // <m>" ("India received a warm welcome in Washington").
   bool Received(const SignalMatch& m) const;
+  // An event that AttributeExplicit() gave a directed pair, for
+  // Antecedent().
+  struct EventRef {
+    uint32_t head;      // the word id of the match's last token
+    int entry;          // its lexicon entry ("attacked" is "the attack")
+    uint32_t sentence;
+    int source, target;
+  };
+  // The earlier event `m` names as "the <m>", with no party of its own
+  // named right after it ("Iran launched drones at Israel in its first
+  // direct attack ... Biden condemned the attack"): the latest with the
+  // same head word or lexicon entry in the three sentences before, or null.
+  const EventRef* Antecedent(const SignalMatch& m) const;
+  // The antecedent of the event that the disapproval `m` is of, if the
+  // next signal is that event within three lower-case words ("condemned
+  // the attack").
+  const EventRef* ReactedEvent(const SignalMatch& m) const;
+  // Whether a country is named within three tokens after `m` ("the attack
+  // on Israel", "the invasion of Ukraine").
+  bool PartyRightAfter(const SignalMatch& m) const;
   // Whether the material conflict `m` is what the verbal conflict just
   // before it reacts to: "summoned the Turkish ambassador to protest
   // against airstrikes", "condemned the attacks" (at most three lower-case
@@ -204,6 +224,7 @@ class ArticleScorer {
     bool reacts = false;  // a verbal conflict that starts with a kReactVerb
   };
   LastPair last_pair_;
+  absl::InlinedVector<EventRef, 8> events_;  // of the last three sentences
   // QuoteSpeaker()'s cache: the quote tokens of one sentence.
   mutable uint32_t quotes_sentence_ = ~uint32_t{0};
   mutable absl::InlinedVector<uint32_t, 8> quotes_;

@@ -34,6 +34,7 @@ absl::string_view AttributionName(Attribution a) {
     case Attribution::kMainDyadMarker: return "main_dyad_marker";
     case Attribution::kMainDyadContext: return "main_dyad_context";
     case Attribution::kOrganization: return "organization";
+    case Attribution::kAntecedent: return "antecedent";
   }
   return "none";
 }

@@ -63,6 +63,9 @@ enum class Attribution {
   kMainDyadContext,  // a speaker of the main dyad continues from before
   kOrganization,     // an organisation acts or is acted upon ("the EU
                      // welcomed Serbia's decision"): scores no dyad
+  kAntecedent,       // "the attack": the pair an earlier sentence gave the
+                     // event it names, or that event's agent as the target
+                     // of "condemned the attack"
 };
 
 absl::string_view AttributionName(Attribution a);

@@ -63,6 +63,7 @@ v1::Attribution ToProto(Attribution a) {
       return v1::ATTRIBUTION_MAIN_DYAD_CONTEXT;
     case Attribution::kOrganization:
       return v1::ATTRIBUTION_ORGANIZATION;
+    case Attribution::kAntecedent: return v1::ATTRIBUTION_ANTECEDENT;
   }
   return v1::ATTRIBUTION_UNSPECIFIED;
 }

@@ -588,6 +588,33 @@ TEST_F(EngineRulesTest, AProtestedActIsTheTargets) {
               ElementsAre(Pair("IND", "CHN"), Pair("CHN", "IND")));
 }
 
+// "the attack" names the event an earlier sentence attributed: it keeps
+// that pair, and a condemnation of it is of its agent.
+TEST_F(EngineRulesTest, TheEventAnEarlierSentenceNamed) {
+  const ArticleResult r = Score(
+      "Pakistan attacked India on Monday. China criticised the attack.");
+  ASSERT_EQ(r.evidence.size(), 3u);
+  EXPECT_EQ(r.evidence[1].attribution, Attribution::kAntecedent);
+  EXPECT_EQ(Pair(r.evidence[1].source, r.evidence[1].target),
+            Pair("CHN", "PAK"));
+  EXPECT_EQ(r.evidence[2].attribution, Attribution::kAntecedent);
+  EXPECT_EQ(Pair(r.evidence[2].source, r.evidence[2].target),
+            Pair("PAK", "IND"));
+  // An event with its own party named is another one.
+  const ArticleResult other = Score(
+      "Pakistan attacked India on Monday. China criticised the attack on "
+      "Turkey.");
+  ASSERT_EQ(other.evidence.size(), 3u);
+  EXPECT_EQ(other.evidence[1].attribution, Attribution::kClause);
+  EXPECT_EQ(other.evidence[2].attribution, Attribution::kClause);
+  // Nor does an event four sentences back.
+  EXPECT_NE(Score("Pakistan attacked India. Turkey met Georgia. Turkey met "
+                  "Georgia. Turkey met Georgia. China criticised the attack.")
+                .evidence[1]
+                .attribution,
+            Attribution::kAntecedent);
+}
+
 // "<X>, which <signal>": X acts, towards the sentence's subject.
 TEST_F(EngineRulesTest, ARelativeClauseActsForItsSubject) {
   EXPECT_THAT(Pairs("Pakistan's decision angered China, which downgraded "
