@@ -633,19 +633,24 @@ uint32_t CompiledModel::SignalAt(const TokenizedText& text, uint32_t i,
   const uint32_t sentence_end = text.sentences[tokens[i].sentence].end_token;
   // Most candidates match nothing: when no token within reach has a word
   // any of this word's signals needs next, none of them does MayMatch().
+  // The window's words as mask bits, once: a signal whose next literal has
+  // none of them cannot match, whatever its own reach (at most the
+  // filter's).
   const StartFilter& filter = start_filters_[w];
+  uint64_t window = ~uint64_t{0};
   if (!filter.unfiltered) {
     const uint32_t last =
         std::min<uint32_t>(sentence_end, i + filter.reach + 2);
-    uint64_t seen = 0;
+    window = 0;
     for (uint32_t p = i + 1; p < last; ++p) {
-      seen |= filter.next_mask >> (tokens[p].word & 63);
+      window |= uint64_t{1} << (tokens[p].word & 63);
     }
-    if ((seen & 1) == 0) return i + 1;
+    if ((filter.next_mask & window) == 0) return i + 1;
   }
   int best_end = -1, best_literals = -1, best_entry = -1;
   for (uint32_t k = first_word_begin_[w]; k < first_word_begin_[w + 1]; ++k) {
     const SignalHead& head = first_word_signals_[k];
+    if (head.next_literal >= 0 && (head.next_mask & window) == 0) continue;
     if (!MayMatch(head, text, i + 1, sentence_end)) continue;
     const CompiledSignal& sig = signals_[head.signal];
     const int end = MatchSlots(sig, text, 1, i + 1, sentence_end);
