@@ -1013,6 +1013,18 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     src = before.back();
     src_before = true;
     tgt = other_of(src);
+    // "Sweden joined NATO in March, to Russia's anger": a reaction to
+    // what the sentence's subject did.
+    const int64_t b = WordBefore(*src);
+    if (b >= 0 && text_.tokens[b].word == model_.words().to &&
+        (after.empty() || IsOrganization(tgt->actor))) {
+      for (const Mention* x : before) {
+        if (x->actor != src->actor && IsStrong(*x)) {
+          tgt = x;
+          break;
+        }
+      }
+    }
   } else if (before.size() >= 2 && Coordinated(*before[0], *before[1]) &&
              std::all_of(before.begin() + 2, before.end(),
                          [&](const Mention* x) {

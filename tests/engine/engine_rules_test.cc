@@ -615,6 +615,13 @@ TEST_F(EngineRulesTest, TheEventAnEarlierSentenceNamed) {
             Attribution::kAntecedent);
 }
 
+// "to X's anger": X reacts to what the sentence's subject did, not to
+// the organisation it joined.
+TEST_F(EngineRulesTest, AReactionIsToTheSubject) {
+  EXPECT_EQ(OnePair("Turkey joined the EU in March, to India's anger."),
+            Pair("IND", "TUR"));
+}
+
 // "<X>, which <signal>": X acts, towards the sentence's subject.
 TEST_F(EngineRulesTest, ARelativeClauseActsForItsSubject) {
   EXPECT_THAT(Pairs("Pakistan's decision angered China, which downgraded "
