@@ -18,6 +18,8 @@ constexpr uint32_t kLongestNegatorExtra = 3;
 constexpr uint32_t kIntensifierWindow = 2;
 constexpr uint32_t kHedgeWindow = 4;
 constexpr double kNegationFactor = -0.75;
+constexpr double kQuestionFactor = 0.6;  // as "may", "might", "if"
+
 constexpr int kMaxTitleChain = 8;
 constexpr int kMaxNameTokens = 4;
 constexpr int kContextSentences = 2;   // how far a speaker carries over
@@ -401,6 +403,17 @@ void ArticleScorer::ApplyModifiers(const SignalMatch& m, uint32_t scope_start,
   if (InWindow(window_start(kHedgeWindow), start, clause, ModifierKind::kHedge,
                &mod)) {
     add(ModifierType::kHedge, mod, lex.hedges[ws_.modifiers[mod].index].factor);
+  } else if (const Token& q = tokens[s.end_token - 1];
+             q.word == model_.words().question) {
+    // A question asks, it does not assert: "Will Japan and South Korea
+    // finally overcome their disputes?"
+    AppliedModifier am;
+    am.type = ModifierType::kHedge;
+    am.span = {q.begin, q.end};
+    am.text = text_.text.substr(q.begin, q.end - q.begin);
+    am.factor = kQuestionFactor;
+    ev->modifiers.push_back(std::move(am));
+    factor *= kQuestionFactor;
   }
   const auto [first_mod, end_mod] = ModifiersIn(tokens[start].sentence);
   for (uint32_t c = first_mod; c < end_mod; ++c) {
@@ -591,6 +604,8 @@ bool ArticleScorer::IsUrgedAct(const SignalMatch& m) const {
   };
   if (t <= first + 1) return false;
   if (urged_before(t - 1)) return true;
+  // "refused US requests to deploy troops", "calls to end the war".
+  if (model_.HasRole(tokens[t - 2].word, kRequestNoun)) return true;
   // One step further: "urged China to use its influence on Russia to end
   // the war" -- an earlier "to" of the same clause, within eight words.
   const uint32_t clause = ws_.clause[t - 1];
@@ -739,6 +754,52 @@ const Mention* ArticleScorer::ComplementSubject(const Mention* last,
   return last;
 }
 
+bool ArticleScorer::NounArguments(const SignalMatch& m, const Mention** agent,
+                                  const Mention** target) const {
+  const auto& tokens = text_.tokens;
+  const StructuralWords& sw = model_.words();
+  if (m.end_token - m.first_token != 1 ||
+      LooksLikeParticiple(m.first_token) ||
+      m.end_token + 4 > text_.sentences[tokens[m.first_token].sentence]
+                            .end_token) {
+    return false;
+  }
+  // The mention after the preposition at token p ("of [the] X"), and the
+  // token after it.
+  auto mention_after = [&](uint32_t p, uint32_t* next) -> const Mention* {
+    uint32_t t = p + 1;
+    if (tokens[t].word == sw.the) ++t;
+    const int32_t mi = ws_.mention_at[t];
+    if (mi < 0 || ws_.mentions[mi].first_token != t) return nullptr;
+    *next = ws_.mentions[mi].end_token;
+    return &ws_.mentions[mi];
+  };
+  auto is_patient_prep = [&](uint32_t w) {
+    return w == sw.of || w == sw.on || w == sw.against;
+  };
+  const uint32_t p = m.end_token;
+  uint32_t next = 0;
+  const Mention* first = nullptr;
+  const Mention* second = nullptr;
+  if (is_patient_prep(tokens[p].word) &&
+      (first = mention_after(p, &next)) != nullptr &&
+      next < tokens.size() && tokens[next].word == sw.by &&
+      (second = mention_after(next, &next)) != nullptr) {
+    *target = first;  // "of Ukraine by Russia"
+    *agent = second;
+  } else if (tokens[p].word == sw.by &&
+             (first = mention_after(p, &next)) != nullptr &&
+             next < tokens.size() && is_patient_prep(tokens[next].word) &&
+             (second = mention_after(next, &next)) != nullptr) {
+    *agent = first;  // "by Iran on Israel"
+    *target = second;
+  } else {
+    return false;
+  }
+  return (*agent)->actor != (*target)->actor && Acts(**agent) &&
+         Acts(**target);
+}
+
 const Mention* ArticleScorer::GiverOf(const SignalMatch& m,
                                       const MentionList& after) const {
   const auto& tokens = text_.tokens;
@@ -818,24 +879,30 @@ const ArticleScorer::EventRef* ArticleScorer::Antecedent(
   return nullptr;
 }
 
-const ArticleScorer::EventRef* ArticleScorer::ReactedEvent(
-    const SignalMatch& m) const {
-  if (events_.empty() ||
-      model_.lexicon().signals[m.entry].quad != QuadClass::kVerbalConflict ||
+int ArticleScorer::ReactedAgent(const SignalMatch& m,
+                                bool* by_antecedent) const {
+  if (model_.lexicon().signals[m.entry].quad != QuadClass::kVerbalConflict ||
       !model_.HasRole(text_.tokens[m.first_token].word, kReactVerb)) {
-    return nullptr;
+    return -1;
   }
   const size_t i = static_cast<size_t>(&m - ws_.signals.data());
-  if (i + 1 >= ws_.signals.size()) return nullptr;
+  if (i + 1 >= ws_.signals.size()) return -1;
   const SignalMatch& next = ws_.signals[i + 1];
   if (next.first_token < m.end_token || next.first_token - m.end_token > 3) {
-    return nullptr;
+    return -1;
   }
   for (uint32_t t = m.end_token; t < next.first_token; ++t) {
     const Token& w = text_.tokens[t];
-    if (!w.Has(kWordToken) || w.Has(kCapitalized)) return nullptr;
+    if (!w.Has(kWordToken) || w.Has(kCapitalized)) return -1;
   }
-  return Antecedent(next);
+  if (const EventRef* ref = Antecedent(next)) {
+    *by_antecedent = true;
+    return ref->source;
+  }
+  *by_antecedent = false;
+  const Mention* agent = nullptr;
+  const Mention* target = nullptr;
+  return NounArguments(next, &agent, &target) ? agent->actor : -1;
 }
 
 bool ArticleScorer::IsExperienced(const SignalMatch& m) const {
@@ -1000,6 +1067,14 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
       src = first_other(before, a);
       if (src == nullptr) src = first_other(after, a);
     }
+  } else if (const Mention* own_agent = nullptr, *own_target = nullptr;
+             NounArguments(m, &own_agent, &own_target)) {
+    // "did not condemn the invasion of Ukraine by Russia": the noun's own
+    // arguments, whoever the sentence's subject is.
+    Pair own;
+    own.source = own_agent->actor;
+    own.target = own_target->actor;
+    return own;
   } else if (const Mention* giver = GiverOf(m, after)) {
     // "intercepted with the help of the United States, Britain and
     // Jordan": the helper gives, to the sentence's subject if it named one.
@@ -1173,7 +1248,9 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   // condemned the attack": the attack keeps Iran's pair, and the
   // condemnation is of Iran.
   const EventRef* ref = Antecedent(m);
-  const EventRef* reacted = ref == nullptr ? ReactedEvent(m) : nullptr;
+  bool reacted_by_antecedent = false;
+  const int reacted =
+      ref == nullptr ? ReactedAgent(m, &reacted_by_antecedent) : -1;
   if (ref != nullptr) {
     p.source = ref->source;
     p.target = ref->target;
@@ -1218,17 +1295,18 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
     p = PickPair(first, end, m, anchor);
     how = Attribution::kSentence;
   }
-  if (reacted != nullptr && !p.none && !p.mutual) {
+  if (reacted >= 0 && !p.none && !p.mutual) {
     // The one who disapproves: the pair's source, or the sentence's one
     // country ("Biden condemned the attack").
     const int who = p.source >= 0 ? p.source
                     : sentence_actors.size() == 1 ? sentence_actors.front()
                                                   : -1;
-    if (who >= 0 && who != reacted->source) {
+    if (who >= 0 && who != reacted) {
+      if (p.source < 0) how = Attribution::kSentence;
+      if (reacted_by_antecedent) how = Attribution::kAntecedent;
       p = Pair();
       p.source = who;
-      p.target = reacted->source;
-      how = Attribution::kAntecedent;
+      p.target = reacted;
     }
   }
   if (p.none) return true;

@@ -137,8 +137,9 @@ class ArticleScorer {
   // with no country named before `m` and no pair of countries joined by
   // "and" in the sentence: the main dyad is its subject.
   bool MarkerSubject(const SignalMatch& m) const;
-  // Whether `m` is what a country is urged to do: "urged India (and
-  // Pakistan) to [a word or two] <m>", "called on India to <m>".
+  // Whether `m` is what a country is urged or asked to do: "urged India
+  // (and Pakistan) to [a word or two] <m>", "called on India to <m>",
+  // "refused US requests to <m>".
   bool IsUrgedAct(const SignalMatch& m) const;
   // Whether `m` names an event only as a time: "since|after|during the
   // [full-scale] <m>", "after [two] years of <m>", with no country named
@@ -153,6 +154,11 @@ class ArticleScorer {
   // lift the tariffs").
   const Mention* ComplementSubject(const Mention* last,
                                    const SignalMatch& m) const;
+  // The agent and the target a noun signal names itself: "the invasion of
+  // Ukraine by Russia", "the attack on Israel by Iran", "the attack by Iran
+  // on Israel"; false if it does not.
+  bool NounArguments(const SignalMatch& m, const Mention** agent,
+                     const Mention** target) const;
   // The giver in "with the <m> of [the] X" ("rebuilt with the help of the
   // United States"), among `after`.
   const Mention* GiverOf(const SignalMatch& m,
@@ -174,10 +180,12 @@ class ArticleScorer {
   // direct attack ... Biden condemned the attack"): the latest with the
   // same head word or lexicon entry in the three sentences before, or null.
   const EventRef* Antecedent(const SignalMatch& m) const;
-  // The antecedent of the event that the disapproval `m` is of, if the
-  // next signal is that event within three lower-case words ("condemned
-  // the attack").
-  const EventRef* ReactedEvent(const SignalMatch& m) const;
+  // The agent of the event that the disapproval `m` is of, if the next
+  // signal is that event within three lower-case words and names its agent
+  // by an antecedent ("condemned the attack") or itself ("did not condemn
+  // the invasion of Ukraine by Russia"); else -1. `*by_antecedent` tells
+  // which.
+  int ReactedAgent(const SignalMatch& m, bool* by_antecedent) const;
   // Whether a country is named within three tokens after `m` ("the attack
   // on Israel", "the invasion of Ukraine").
   bool PartyRightAfter(const SignalMatch& m) const;

@@ -116,7 +116,8 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
        m->Intern("'s"), m->Intern("'"), m->Intern("over"), m->Intern("about"),
        m->Intern("regarding"), m->Intern("from"), m->Intern("in"),
        m->Intern("on"), m->Intern("both"), m->Intern("two"),
-       m->Intern("which"), m->Intern("with"), m->Intern("that")};
+       m->Intern("which"), m->Intern("with"), m->Intern("that"),
+       m->Intern("?"), m->Intern("against")};
   auto roles = [&m](WordRole role,
                     std::initializer_list<absl::string_view> words) {
     for (absl::string_view word : words) {
@@ -134,6 +135,11 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
          "invited", "invites"});
   roles(kCallVerb, {"call", "called", "calls", "calling", "appeal", "appealed",
                     "appeals", "appealing"});
+  // "refused US requests to deploy troops": what is requested has not
+  // happened (IsUrgedAct).
+  roles(kRequestNoun,
+        {"request", "requests", "call", "calls", "demand", "demands", "plea",
+         "pleas", "appeal", "appeals", "pressure", "proposal", "proposals"});
   roles(kDocumentNoun,
         {"resolution", "resolutions", "statement", "statements", "motion",
          "draft", "declaration", "letter", "report", "communique",

@@ -93,7 +93,8 @@ class MatchStarts {
 struct StructuralWords {
   uint32_t comma, semicolon, colon, dashes, lparen, rparen, lbracket,
       rbracket, and_, but_, or_, the, to, by, of, for_, possessive, apostrophe,
-      over, about, regarding, from, in, on, both, two, which, with, that;
+      over, about, regarding, from, in, on, both, two, which, with, that, question,
+      against;
 };
 
 // Closed classes of words that attribution rules look for, as bits of a
@@ -112,6 +113,7 @@ enum WordRole : uint16_t {
   kExperiencer = 512,    // disappointed, alarmed ... "by" names the cause
   kReceiveVerb = 1024,   // received, got, won ... a signal given to them
   kReactVerb = 2048,     // condemned, protested ... an act of the target
+  kRequestNoun = 4096,   // request, calls, demands ... "to" an act
 };
 
 class CompiledModel {

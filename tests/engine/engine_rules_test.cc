@@ -622,6 +622,40 @@ TEST_F(EngineRulesTest, AReactionIsToTheSubject) {
             Pair("IND", "TUR"));
 }
 
+// A question asks, it does not assert: hedged like "may", once.
+TEST_F(EngineRulesTest, AQuestionIsHedged) {
+  ArticleResult r = Score("Will Pakistan and India deepen ties?");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  ASSERT_EQ(r.evidence[0].modifiers.size(), 1u);
+  EXPECT_EQ(r.evidence[0].modifiers[0].type, ModifierType::kHedge);
+  EXPECT_EQ(r.evidence[0].modifiers[0].text, "?");
+  EXPECT_DOUBLE_EQ(r.evidence[0].contribution, 3.0 * 0.6);
+  r = Score("Might Pakistan and India deepen ties?");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.evidence[0].contribution, 3.0 * 0.6);
+  r = Score("Pakistan and India deepened ties.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.evidence[0].contribution, 3.0);
+}
+
+// A noun that names its own agent and target keeps them, and a
+// disapproval of it is of its agent.
+TEST_F(EngineRulesTest, ANounNamesItsOwnAgentAndTarget) {
+  EXPECT_THAT(Pairs("Turkey did not criticise the attack on India by "
+                    "Pakistan."),
+              ElementsAre(Pair("TUR", "PAK"), Pair("PAK", "IND")));
+  EXPECT_THAT(Pairs("Turkey criticised the attack by Pakistan on India."),
+              ElementsAre(Pair("TUR", "PAK"), Pair("PAK", "IND")));
+}
+
+// What a country is asked to do has not happened either.
+TEST_F(EngineRulesTest, ARequestedActScoresNoDyad) {
+  const ArticleResult r =
+      Score("Turkey ignored Pakistan's requests to provide aid to India.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kNone);
+}
+
 // "<X>, which <signal>": X acts, towards the sentence's subject.
 TEST_F(EngineRulesTest, ARelativeClauseActsForItsSubject) {
   EXPECT_THAT(Pairs("Pakistan's decision angered China, which downgraded "
