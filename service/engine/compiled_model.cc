@@ -167,8 +167,6 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
          "upset", "surprised", "disturbed", "appalled", "incensed",
          "infuriated", "reassured", "gratified", "annoyed", "unnerved",
          "alienated", "humiliated", "insulted", "embarrassed"});
-  // "India received a warm welcome in Washington": the subject is given
-  // the signal.
   // "condemned the attacks", "summoned the envoy over attacks": the
   // disapproval of what its target did.
   roles(kReactVerb,
@@ -180,6 +178,8 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
          "decry", "decried", "decries", "slam", "slammed", "slams", "blast",
          "blasted", "blasts", "rebuke", "rebuked", "rebukes", "summon",
          "summoned", "summons", "summoning", "lodge", "lodged", "lodges"});
+  // "India received a warm welcome in Washington": the subject is given
+  // the signal.
   roles(kReceiveVerb, {"received", "receives", "receive", "receiving", "got",
                        "gets", "won", "wins", "enjoyed", "enjoys", "earned",
                        "accepted", "accepts"});
