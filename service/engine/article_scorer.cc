@@ -599,8 +599,13 @@ bool ArticleScorer::IsUrgedAct(const SignalMatch& m) const {
     if (v < int64_t{first}) return false;
     const uint32_t verb = tokens[v].word;
     if (model_.HasRole(verb, kUrgeVerb)) return true;
-    return v > int64_t{first} && (verb == sw.on || verb == sw.to) &&
-           model_.HasRole(tokens[v - 1].word, kCallVerb);
+    if (v == int64_t{first}) return false;
+    // "called on India to", "appealed to India to"; "rejecting calls from
+    // Washington to".
+    const uint32_t before = tokens[v - 1].word;
+    return ((verb == sw.on || verb == sw.to) &&
+            model_.HasRole(before, kCallVerb)) ||
+           (verb == sw.from && model_.HasRole(before, kRequestNoun));
   };
   if (t <= first + 1) return false;
   if (urged_before(t - 1)) return true;

@@ -658,6 +658,9 @@ TEST_F(EngineRulesTest, ARequestedActScoresNoDyad) {
   EXPECT_THAT(Attributions("Turkey ignored Pakistan's requests to provide "
                            "aid to India."),
               ElementsAre(Attribution::kNone));
+  EXPECT_THAT(Attributions("Turkey ignored calls from Pakistan to provide "
+                           "aid to India."),
+              ElementsAre(Attribution::kNone));
 }
 
 // "<X>, which <signal>": X acts, towards the sentence's subject.
