@@ -763,17 +763,18 @@ bool ArticleScorer::NounArguments(const SignalMatch& m, const Mention** agent,
                                   const Mention** target) const {
   const auto& tokens = text_.tokens;
   const StructuralWords& sw = model_.words();
+  const uint32_t end =
+      text_.sentences[tokens[m.first_token].sentence].end_token;
   if (m.end_token - m.first_token != 1 ||
-      LooksLikeParticiple(m.first_token) ||
-      m.end_token + 4 > text_.sentences[tokens[m.first_token].sentence]
-                            .end_token) {
+      LooksLikeParticiple(m.first_token) || m.end_token + 4 > end) {
     return false;
   }
   // The mention after the preposition at token p ("of [the] X"), and the
   // token after it.
   auto mention_after = [&](uint32_t p, uint32_t* next) -> const Mention* {
     uint32_t t = p + 1;
-    if (tokens[t].word == sw.the) ++t;
+    if (t < end && tokens[t].word == sw.the) ++t;
+    if (t >= end) return nullptr;
     const int32_t mi = ws_.mention_at[t];
     if (mi < 0 || ws_.mentions[mi].first_token != t) return nullptr;
     *next = ws_.mentions[mi].end_token;
@@ -788,13 +789,13 @@ bool ArticleScorer::NounArguments(const SignalMatch& m, const Mention** agent,
   const Mention* second = nullptr;
   if (is_patient_prep(tokens[p].word) &&
       (first = mention_after(p, &next)) != nullptr &&
-      next < tokens.size() && tokens[next].word == sw.by &&
+      next < end && tokens[next].word == sw.by &&
       (second = mention_after(next, &next)) != nullptr) {
     *target = first;  // "of Ukraine by Russia"
     *agent = second;
   } else if (tokens[p].word == sw.by &&
              (first = mention_after(p, &next)) != nullptr &&
-             next < tokens.size() && is_patient_prep(tokens[next].word) &&
+             next < end && is_patient_prep(tokens[next].word) &&
              (second = mention_after(next, &next)) != nullptr) {
     *agent = first;  // "by Iran on Israel"
     *target = second;
