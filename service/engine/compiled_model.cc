@@ -143,7 +143,8 @@ absl::StatusOr<std::unique_ptr<const CompiledModel>> CompiledModel::Compile(
   roles(kDocumentNoun,
         {"resolution", "resolutions", "statement", "statements", "motion",
          "draft", "declaration", "letter", "report", "communique",
-         "communiqué", "bill", "text", "petition", "proposal", "editorial"});
+         "communiqué", "bill", "text", "petition", "proposal", "editorial",
+         "vote", "votes"});
   // A state's own agents: "the leadership in Pakistan", "officials in
   // Beijing" name the state, not a place.
   roles(kStateAgentNoun,

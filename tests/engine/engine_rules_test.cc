@@ -528,6 +528,17 @@ TEST_F(EngineRulesTest, AnActUrgedThroughAnotherScoresNoDyad) {
             Pair("IND", "PAK"));
 }
 
+// A vote is a document: "abstained from the EU vote criticising" is the
+// EU's criticism, not the abstainer's.
+TEST_F(EngineRulesTest, AVoteActsForItsAuthor) {
+  const ArticleResult r =
+      Score("India abstained from the EU vote criticising China.");
+  ASSERT_EQ(r.evidence.size(), 1u);
+  EXPECT_EQ(r.evidence[0].attribution, Attribution::kOrganization);
+  EXPECT_EQ(Pair(r.evidence[0].source, r.evidence[0].target),
+            Pair("EU", "CHN"));
+}
+
 // An event named only as a time is no act of the sentence's countries;
 // with its parties named it is theirs.
 TEST_F(EngineRulesTest, AnEventNamedAsATimeScoresNoDyad) {
