@@ -1215,6 +1215,21 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     std::swap(p.source, p.target);
     p.also_target = -1;
     p.also_source = -1;
+    // Both agents of "by India and China" act; "the sanctions imposed by
+    // the European Union and the United States have hurt Iran's economy"
+    // act on the country named besides them.
+    const int partner = by >= 0 ? CoordinatedPartner(*tgt, -1) : -1;
+    if (partner >= 0 && partner != p.target) {
+      p.also_source = partner;
+    } else if (partner >= 0) {
+      for (const Mention* x : after) {
+        if (x->actor != p.source && x->actor != partner) {
+          p.target = x->actor;
+          p.also_source = partner;
+          break;
+        }
+      }
+    }
   }
   return p;
 }

@@ -528,6 +528,16 @@ TEST_F(EngineRulesTest, AnActUrgedThroughAnotherScoresNoDyad) {
             Pair("IND", "PAK"));
 }
 
+// Both agents of a passive "by X and Y" act, on the country named besides
+// them.
+TEST_F(EngineRulesTest, APassiveByNamesBothAgents) {
+  EXPECT_THAT(Pairs("Pakistan was criticised by India and China."),
+              ElementsAre(Pair("IND", "PAK"), Pair("CHN", "PAK")));
+  EXPECT_THAT(Pairs("The criticism by India and the United States has hurt "
+                    "Pakistan."),
+              ElementsAre(Pair("IND", "PAK"), Pair("USA", "PAK")));
+}
+
 // A vote is a document: "abstained from the EU vote criticising" is the
 // EU's criticism, not the abstainer's.
 TEST_F(EngineRulesTest, AVoteActsForItsAuthor) {
