@@ -512,6 +512,14 @@ bool ArticleScorer::LooksLikeParticiple(uint32_t t) const {
   return w.size() >= 4 && (absl::EndsWith(w, "ed") || absl::EndsWith(w, "en"));
 }
 
+bool ArticleScorer::LowerWords(uint32_t from, uint32_t to) const {
+  for (uint32_t t = from; t < to; ++t) {
+    const Token& w = text_.tokens[t];
+    if (!w.Has(kWordToken) || w.Has(kCapitalized)) return false;
+  }
+  return true;
+}
+
 bool ArticleScorer::LooksLikeGerund(uint32_t t) const {
   return absl::EndsWith(text_.Norm(text_.tokens[t]), "ing");
 }
@@ -751,12 +759,7 @@ const Mention* ArticleScorer::ComplementSubject(const Mention* last,
   const auto& tokens = text_.tokens;
   const int64_t b = WordBefore(*last);
   if (b < 0 || tokens[b].word != model_.words().that) return nullptr;
-  for (uint32_t t = last->end_token; t < m.first_token; ++t) {
-    if (!tokens[t].Has(kWordToken) || tokens[t].Has(kCapitalized)) {
-      return nullptr;
-    }
-  }
-  return last;
+  return LowerWords(last->end_token, m.first_token) ? last : nullptr;
 }
 
 bool ArticleScorer::NounArguments(const SignalMatch& m, const Mention** agent,
@@ -846,11 +849,9 @@ bool ArticleScorer::ReactsToPrevious(const SignalMatch& m) const {
       ws_.clause[m.first_token] != last.clause) {
     return false;
   }
+  if (!LowerWords(last.end_token, m.first_token)) return false;
   for (uint32_t t = last.end_token; t < m.first_token; ++t) {
-    const Token& w = text_.tokens[t];
-    if (!w.Has(kWordToken) || w.Has(kCapitalized) || ws_.mention_at[t] >= 0) {
-      return false;
-    }
+    if (ws_.mention_at[t] >= 0) return false;  // "the russian strikes"
   }
   // "criticised the attacks on Pakistan" names the act's target: its agent
   // is not known.
@@ -897,10 +898,7 @@ int ArticleScorer::ReactedAgent(const SignalMatch& m,
   if (next.first_token < m.end_token || next.first_token - m.end_token > 3) {
     return -1;
   }
-  for (uint32_t t = m.end_token; t < next.first_token; ++t) {
-    const Token& w = text_.tokens[t];
-    if (!w.Has(kWordToken) || w.Has(kCapitalized)) return -1;
-  }
+  if (!LowerWords(m.end_token, next.first_token)) return -1;
   if (const EventRef* ref = Antecedent(next)) {
     *by_antecedent = true;
     return ref->source;
@@ -1040,6 +1038,14 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   const Mention* tgt = nullptr;
   bool src_before = false;
   bool src_subject = false;  // the first country of the sentence
+  // The first country of the sentence that acts as an agent, other than
+  // `actor`: the subject.
+  auto subject_other_than = [&](int actor) -> const Mention* {
+    for (const Mention* x : before) {
+      if (x->actor != actor && IsStrong(*x)) return x;
+    }
+    return nullptr;
+  };
   auto other_of = [&](const Mention* from) {
     const Mention* t = first_other(after, from->actor);
     return t != nullptr ? t : last_other(before, from->actor);
@@ -1099,11 +1105,8 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     const int64_t b = WordBefore(*src);
     if (b >= 0 && text_.tokens[b].word == model_.words().to &&
         (after.empty() || IsOrganization(tgt->actor))) {
-      for (const Mention* x : before) {
-        if (x->actor != src->actor && IsStrong(*x)) {
-          tgt = x;
-          break;
-        }
+      if (const Mention* subject = subject_other_than(src->actor)) {
+        tgt = subject;
       }
     }
   } else if (before.size() >= 2 && Coordinated(*before[0], *before[1]) &&
@@ -1135,12 +1138,7 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
     // relative clause's subject acts, towards the sentence's subject.
     src = rel;
     src_before = true;
-    for (const Mention* x : before) {
-      if (x->actor != src->actor && IsStrong(*x)) {
-        tgt = x;
-        break;
-      }
-    }
+    tgt = subject_other_than(src->actor);
     if (tgt == nullptr) tgt = other_of(src);
   } else if (const Mention* reported = ComplementSubject(
                  before.empty() ? nullptr : before.back(), m)) {
@@ -1156,13 +1154,8 @@ ArticleScorer::Pair ArticleScorer::PickPair(uint32_t first_mention,
   } else if (!before.empty()) {
     // The subject: the first country that acts, not a place or a people
     // before it ("JERUSALEM, April 14 - Iran launched drones at Israel").
-    src = before.front();
-    for (const Mention* x : before) {
-      if (IsStrong(*x)) {
-        src = x;
-        break;
-      }
-    }
+    src = subject_other_than(-1);
+    if (src == nullptr) src = before.front();
     src_before = true;
     src_subject = true;
     tgt = other_of(src);

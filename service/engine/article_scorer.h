@@ -117,6 +117,8 @@ class ArticleScorer {
                                   const SignalMatch& m) const;
   // Whether token t ends like a past participle ("-ed", "-en").
   bool LooksLikeParticiple(uint32_t t) const;
+  // Whether tokens [from, to) are all lower-case words.
+  bool LowerWords(uint32_t from, uint32_t to) const;
   // Whether token t ends like a gerund or present participle ("-ing").
   bool LooksLikeGerund(uint32_t t) const;
   // Whether the "by" at token `by`, after `m`, names the agent of `m` when
