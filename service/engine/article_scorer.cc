@@ -23,6 +23,10 @@ constexpr double kQuestionFactor = 0.6;  // as "may", "might", "if"
 constexpr int kMaxTitleChain = 8;
 constexpr int kMaxNameTokens = 4;
 constexpr int kContextSentences = 2;   // how far a speaker carries over
+// How far back "the attack" finds the event it names, and how many events
+// are kept for it.
+constexpr uint32_t kAntecedentSentences = 3;
+constexpr size_t kMaxEvents = 8;
 
 // A small set of actor indices; sentences name few countries.
 class ActorSet {
@@ -878,7 +882,8 @@ const ArticleScorer::EventRef* ArticleScorer::Antecedent(
   const uint32_t sentence = text_.tokens[m.first_token].sentence;
   const uint32_t head = text_.tokens[m.end_token - 1].word;
   for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
-    if (it->sentence < sentence && it->sentence + 3 >= sentence &&
+    if (it->sentence < sentence &&
+        it->sentence + kAntecedentSentences >= sentence &&
         (it->head == head || it->entry == m.entry)) {
       return &*it;
     }
@@ -886,12 +891,15 @@ const ArticleScorer::EventRef* ArticleScorer::Antecedent(
   return nullptr;
 }
 
+bool ArticleScorer::IsDisapproval(const SignalMatch& m) const {
+  return model_.lexicon().signals[m.entry].quad ==
+             QuadClass::kVerbalConflict &&
+         model_.HasRole(text_.tokens[m.first_token].word, kReactVerb);
+}
+
 int ArticleScorer::ReactedAgent(const SignalMatch& m,
                                 bool* by_antecedent) const {
-  if (model_.lexicon().signals[m.entry].quad != QuadClass::kVerbalConflict ||
-      !model_.HasRole(text_.tokens[m.first_token].word, kReactVerb)) {
-    return -1;
-  }
+  if (!IsDisapproval(m)) return -1;
   const size_t i = static_cast<size_t>(&m - ws_.signals.data());
   if (i + 1 >= ws_.signals.size()) return -1;
   const SignalMatch& next = ws_.signals[i + 1];
@@ -1337,20 +1345,18 @@ bool ArticleScorer::AttributeExplicit(const SignalMatch& m,
   const QuadClass quad = model_.lexicon().signals[m.entry].quad;
   if (!p.mutual && (quad == QuadClass::kMaterialConflict ||
                     quad == QuadClass::kMaterialCooperation)) {
-    while (!events_.empty() && events_.front().sentence + 3 < sentence) {
+    while (!events_.empty() &&
+           events_.front().sentence + kAntecedentSentences < sentence) {
       events_.erase(events_.begin());
     }
-    if (events_.size() == events_.capacity()) events_.erase(events_.begin());
+    if (events_.size() == kMaxEvents) events_.erase(events_.begin());
     events_.push_back(
         {text_.tokens[m.end_token - 1].word, m.entry, sentence, p.source,
          p.target});
   }
   if (!p.mutual) {
     last_pair_ = {m.end_token, ws_.clause[m.first_token], p.source, p.target,
-                  model_.lexicon().signals[m.entry].quad ==
-                          QuadClass::kVerbalConflict &&
-                      model_.HasRole(text_.tokens[m.first_token].word,
-                                     kReactVerb)};
+                  IsDisapproval(m)};
   }
   const size_t index = result->evidence.size() - 1;
   // "China criticised the United States and India", "Seoul and Tokyo

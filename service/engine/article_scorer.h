@@ -182,6 +182,9 @@ class ArticleScorer {
   // direct attack ... Biden condemned the attack"): the latest with the
   // same head word or lexicon entry in the three sentences before, or null.
   const EventRef* Antecedent(const SignalMatch& m) const;
+  // Whether `m` is a verbal conflict that starts with a verb of
+  // disapproval (condemned, protested, summoned ...).
+  bool IsDisapproval(const SignalMatch& m) const;
   // The agent of the event that the disapproval `m` is of, if the next
   // signal is that event within three lower-case words and names its agent
   // by an antecedent ("condemned the attack") or itself ("did not condemn
@@ -231,10 +234,11 @@ class ArticleScorer {
     uint32_t end_token = 0;
     uint32_t clause = ~uint32_t{0};
     int source = -1, target = -1;
-    bool reacts = false;  // a verbal conflict that starts with a kReactVerb
+    bool reacts = false;  // IsDisapproval()
   };
   LastPair last_pair_;
-  absl::InlinedVector<EventRef, 8> events_;  // of the last three sentences
+  // Of the last kAntecedentSentences sentences, at most kMaxEvents (8).
+  absl::InlinedVector<EventRef, 8> events_;
   // QuoteSpeaker()'s cache: the quote tokens of one sentence.
   mutable uint32_t quotes_sentence_ = ~uint32_t{0};
   mutable absl::InlinedVector<uint32_t, 8> quotes_;
